@@ -1,0 +1,31 @@
+// swift-tools-version:6.0
+// Benchmark programs, kept out of the main package so that `make test` never times anything.
+// Each prints its figures; run them with `make bench` (or `swift run -c release --package-path
+// Benchmarks <name>`).
+import PackageDescription
+
+let package = Package(
+    name: "swift-inference-benchmarks",
+    platforms: [.macOS(.v15)],
+    dependencies: [
+        .package(name: "swift-inference-notebooks", path: "..")
+    ],
+    targets: [
+        .executableTarget(
+            name: "EngineBenchmark",
+            dependencies: [.product(name: "CellEngine", package: "swift-inference-notebooks")]
+        ),
+        .executableTarget(
+            name: "EMBenchmark",
+            dependencies: [.product(name: "Inference", package: "swift-inference-notebooks")]
+        ),
+        .executableTarget(
+            name: "VAEBenchmark",
+            dependencies: [.product(name: "Inference", package: "swift-inference-notebooks")]
+        ),
+        .executableTarget(
+            name: "FiguresBenchmark",
+            dependencies: [.product(name: "Figures", package: "swift-inference-notebooks")]
+        ),
+    ]
+)

@@ -1,0 +1,1 @@
+print("EMBenchmark: not written yet")

@@ -1,0 +1,1 @@
+print("FiguresBenchmark: not written yet")

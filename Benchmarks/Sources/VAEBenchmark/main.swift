@@ -1,0 +1,1 @@
+print("VAEBenchmark: not written yet")

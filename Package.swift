@@ -1,0 +1,79 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "swift-inference-notebooks",
+    platforms: [.macOS(.v15)],
+    products: [
+        // The one command-line tool: `kernel`, `install`, `execute`.
+        .executable(name: "swift-inference", targets: ["SwiftInferenceCLI"]),
+        // The process that loads and runs compiled cells.
+        .executable(name: "swift-inference-worker", targets: ["CellWorker"]),
+        // What every compiled cell links against and sees without an import.
+        .library(name: "NotebookSupport", type: .dynamic, targets: ["CellRuntime", "Inference", "Figures"]),
+        .library(name: "Inference", targets: ["Inference"]),
+        .library(name: "Figures", targets: ["Figures"]),
+        .library(name: "CellEngine", targets: ["CellEngine"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/swiftlang/swift-syntax", from: "603.0.1"),
+    ],
+    targets: [
+        // MARK: The library students use
+
+        .target(name: "Inference"),
+        .testTarget(name: "InferenceTests", dependencies: ["Inference"]),
+
+        .target(name: "Figures"),
+        .testTarget(name: "FiguresTests", dependencies: ["Figures"]),
+
+        // MARK: Running cells
+
+        .target(name: "NotebookJSON"),
+        .target(name: "CellRuntime", dependencies: ["Figures", "Inference"]),
+        .target(
+            name: "CellEngine",
+            dependencies: [
+                "NotebookJSON",
+                .product(name: "SwiftSyntax", package: "swift-syntax"),
+                .product(name: "SwiftParser", package: "swift-syntax"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .testTarget(name: "CellEngineTests", dependencies: ["CellEngine"]),
+
+        .target(name: "CWorkerSupport"),
+        .executableTarget(
+            name: "CellWorker",
+            dependencies: ["CWorkerSupport"],
+            linkerSettings: [.unsafeFlags(["-Xlinker", "--export-dynamic"])]
+        ),
+
+        // MARK: Jupyter
+
+        .systemLibrary(name: "CZeroMQ", pkgConfig: "libzmq", providers: [.apt(["libzmq3-dev"])]),
+        .target(
+            name: "JupyterProtocol",
+            dependencies: ["CZeroMQ", "NotebookJSON", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        .target(name: "Kernel", dependencies: ["JupyterProtocol", "CellEngine"]),
+        .testTarget(name: "KernelTests", dependencies: ["Kernel", "JupyterProtocol"]),
+
+        .target(name: "NotebookRunner", dependencies: ["CellEngine"]),
+        .testTarget(name: "NotebookRunnerTests", dependencies: ["NotebookRunner"]),
+
+        // MARK: The command-line tool
+
+        .executableTarget(
+            name: "SwiftInferenceCLI",
+            dependencies: [
+                "Kernel",
+                "NotebookRunner",
+                "CellEngine",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+    ]
+)

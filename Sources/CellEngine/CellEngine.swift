@@ -1,0 +1,1 @@
+// Placeholder: the CellEngine module is being written.

@@ -1,0 +1,1 @@
+// Placeholder: the CellRuntime module is being written.

@@ -1,0 +1,1 @@
+// Placeholder: the Figures module is being written.

@@ -1,0 +1,1 @@
+// Placeholder: the JupyterProtocol module is being written.

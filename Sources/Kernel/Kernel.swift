@@ -1,0 +1,1 @@
+// Placeholder: the Kernel module is being written.

@@ -1,0 +1,1 @@
+// Placeholder: the NotebookRunner module is being written.
