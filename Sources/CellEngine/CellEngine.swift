@@ -1,1 +1,0 @@
-// Placeholder: the CellEngine module is being written.

@@ -1,1 +1,0 @@
-// Placeholder: the Figures module is being written.
