@@ -101,7 +101,7 @@ public struct ExecuteOptions: Sendable, Hashable {
 /// A top-level name that a successful cell declared, for completion and inspection.
 public struct CellDeclaration: Sendable, Hashable {
     public enum Kind: String, Sendable, Hashable {
-        case constant, variable, function, structure, `class`, enumeration, `protocol`, actor, typealias,
+        case constant, variable, function, structure, `class`, enumeration, `protocol`, actor, typeAlias,
             `operator`, macro
     }
 
