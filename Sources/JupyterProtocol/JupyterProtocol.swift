@@ -1,1 +1,0 @@
-// Placeholder: the JupyterProtocol module is being written.
