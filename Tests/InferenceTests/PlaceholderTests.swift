@@ -1,5 +1,0 @@
-import Testing
-
-@Suite struct InferencePlaceholderTests {
-    @Test func builds() { #expect(Bool(true)) }
-}
