@@ -1,0 +1,267 @@
+import Dispatch
+
+/// Settings for `VAE.train`.
+public struct VAETrainingOptions: Sendable, Hashable {
+    /// Which first-order method updates the encoder and decoder.
+    public enum Optimizer: Sendable, Hashable {
+        /// Adam with the given step size.
+        case adam(learningRate: Double)
+        /// SGD with the given step size and momentum.
+        case sgd(learningRate: Double, momentum: Double)
+    }
+
+    /// Passes over the data.
+    public var epochs: Int
+    /// Examples per gradient step (the last minibatch of an epoch may be smaller).
+    public var batchSize: Int
+    /// The optimiser (one instance each for the encoder and the decoder).
+    public var optimizer: Optimizer
+
+    /// Creates training settings.
+    public init(epochs: Int = 20, batchSize: Int = 32, optimizer: Optimizer = .adam(learningRate: 1e-3)) {
+        self.epochs = epochs
+        self.batchSize = batchSize
+        self.optimizer = optimizer
+    }
+}
+
+/// What the progress hook of `VAE.train` receives after each epoch.
+public struct VAETrainingProgress: Sendable, Hashable {
+    /// The epoch just finished, from 1.
+    public var epoch: Int
+    /// The number of epochs requested.
+    public var epochs: Int
+    /// The mean single-sample ELBO per example over this epoch's minibatches (nats).
+    public var meanELBO: Double
+    /// Gradient steps taken so far.
+    public var step: Int
+}
+
+/// The outcome of `VAE.train`.
+public struct VAETrainingResult: Sendable, Hashable {
+    /// Mean ELBO per example for each epoch, in order (a noisy, slightly stale estimate: each
+    /// minibatch is scored with the parameters of the moment and one sample per example).
+    public var elboTrace: [Double]
+    /// Gradient steps taken.
+    public var steps: Int
+}
+
+extension VAE {
+    /// Trains encoder and decoder together by stochastic gradient ascent on the ELBO.
+    ///
+    /// Each step draws one ε per example (the reparameterization trick), computes the minibatch's
+    /// mean ELBO with the analytic KL term, backpropagates through decoder and encoder, and updates
+    /// both with the chosen optimiser. Minibatches are taken from a fresh permutation each epoch.
+    /// A minibatch is split into at most two fixed shards computed on separate threads and summed in
+    /// order, so the result is the same whatever the number of cores.
+    ///
+    /// - Parameters:
+    ///   - data: rows of D finite numbers (for `.bernoulli`, values in [0, 1]).
+    ///   - options: epochs, batch size and optimiser.
+    ///   - generator: the source of the permutations and the noise.
+    ///   - progress: called after every epoch, e.g. to update a live chart in a notebook.
+    /// - Returns: the per-epoch ELBO trace.
+    /// - Throws: `InferenceError` for empty data, rows of the wrong width, non-finite data, bad
+    ///   options, or — `.numericalFailure` — a minibatch whose ELBO or gradient is not finite. The
+    ///   error names the step; training stops there and `self` keeps the parameters of the last
+    ///   good step.
+    @discardableResult
+    public mutating func train(
+        on data: [[Double]], options: VAETrainingOptions = VAETrainingOptions(),
+        generator: inout SeededGenerator, progress: ((VAETrainingProgress) -> Void)? = nil
+    ) throws -> VAETrainingResult {
+        guard !data.isEmpty else { throw InferenceError(.invalidInput, "the training data set is empty") }
+        guard options.epochs >= 0 else { throw InferenceError(.invalidInput, "epochs is \(options.epochs)") }
+        guard options.batchSize >= 1 else {
+            throw InferenceError(.invalidInput, "the batch size is \(options.batchSize); it must be at least 1")
+        }
+        let flat = try _amFlatten(data, width: dataDimension, what: "training data")
+        let trainer = _AmVAETrainer(vae: self, batchCapacity: min(options.batchSize, data.count))
+        var encoderParameters = encoder.parameters
+        var decoderParameters = decoder.parameters
+        var encoderOptimizer: any GradientOptimizer
+        var decoderOptimizer: any GradientOptimizer
+        switch options.optimizer {
+        case .adam(let rate):
+            encoderOptimizer = AdamOptimizer(learningRate: rate)
+            decoderOptimizer = AdamOptimizer(learningRate: rate)
+        case .sgd(let rate, let momentum):
+            encoderOptimizer = SGDOptimizer(learningRate: rate, momentum: momentum)
+            decoderOptimizer = SGDOptimizer(learningRate: rate, momentum: momentum)
+        }
+        let n = data.count
+        let d = dataDimension
+        let batchSize = min(options.batchSize, n)
+        var order = Array(0..<n)
+        var batch = [Double](repeating: 0, count: batchSize * d)
+        var noise = [Double](repeating: 0, count: batchSize * latentDimension)
+        var trace: [Double] = []
+        var step = 0
+        defer {
+            encoder._setParametersUnchecked(encoderParameters)
+            decoder._setParametersUnchecked(decoderParameters)
+        }
+        for epoch in 1...max(options.epochs, 1) where options.epochs > 0 {
+            // Fisher–Yates with the seeded generator, so the order is reproducible.
+            for i in stride(from: n - 1, to: 0, by: -1) {
+                let j = Int(generator.nextUniform() * Double(i + 1))
+                order.swapAt(i, min(j, i))
+            }
+            var epochTotal = 0.0
+            var first = 0
+            var batchIndex = 0
+            while first < n {
+                let rows = min(batchSize, n - first)
+                for r in 0..<rows {
+                    let source = order[first + r] * d
+                    for c in 0..<d { batch[r * d + c] = flat[source + c] }
+                }
+                for i in 0..<(rows * latentDimension) { noise[i] = generator.nextStandardNormal() }
+                step += 1
+                batchIndex += 1
+                let total = trainer.step(
+                    encoderParameters: encoderParameters, decoderParameters: decoderParameters,
+                    batch: batch, noise: noise, rows: rows)
+                let finite = total.isFinite && trainer.gradientsAreFinite
+                guard finite else {
+                    throw InferenceError(
+                        .numericalFailure,
+                        "training stopped at step \(step) (epoch \(epoch), minibatch \(batchIndex)): the minibatch ELBO \(total.isFinite ? "gradient" : "") is not finite (ELBO \(total)); the VAE keeps the parameters from step \(step - 1)"
+                    )
+                }
+                encoderOptimizer.step(&encoderParameters, gradient: trainer.encoderGradient)
+                decoderOptimizer.step(&decoderParameters, gradient: trainer.decoderGradient)
+                epochTotal += total
+                first += rows
+            }
+            let mean = epochTotal / Double(n)
+            trace.append(mean)
+            progress?(VAETrainingProgress(epoch: epoch, epochs: options.epochs, meanELBO: mean, step: step))
+        }
+        return VAETrainingResult(elboTrace: trace, steps: step)
+    }
+}
+
+/// Per-shard workspaces and gradient buffers reused across the steps of one training run.
+final class _AmVAETrainer: @unchecked Sendable {
+    let vae: VAE
+    let shards: [_AmVAEWorkspace]
+    var shardEncoderGradients: [[Double]]
+    var shardDecoderGradients: [[Double]]
+    var encoderGradient: [Double]
+    var decoderGradient: [Double]
+    var gradientsAreFinite = true
+
+    /// Minibatches of fewer rows than this run on one thread.
+    static let rowsPerShardMinimum = 16
+
+    init(vae: VAE, batchCapacity: Int) {
+        self.vae = vae
+        let perShard = (batchCapacity + 1) / 2
+        shards = (0..<2).map { _ in _AmVAEWorkspace(vae: vae, capacity: max(perShard, 1)) }
+        shardEncoderGradients = Array(repeating: Array(repeating: 0, count: vae.encoder.parameterCount), count: 2)
+        shardDecoderGradients = Array(repeating: Array(repeating: 0, count: vae.decoder.parameterCount), count: 2)
+        encoderGradient = Array(repeating: 0, count: vae.encoder.parameterCount)
+        decoderGradient = Array(repeating: 0, count: vae.decoder.parameterCount)
+        singleShard = _AmVAEWorkspace(vae: vae, capacity: max(batchCapacity, 1))
+    }
+
+    let singleShard: _AmVAEWorkspace
+
+    /// Computes Σ ELBO over the rows and the gradient of the loss −mean ELBO into
+    /// `encoderGradient` and `decoderGradient`.
+    func step(encoderParameters: [Double], decoderParameters: [Double], batch: [Double], noise: [Double], rows: Int) -> Double {
+        let parameters = _AmVAEParameters(
+            encoder: vae.encoder, encoderParameters: encoderParameters,
+            decoder: vae.decoder, decoderParameters: decoderParameters)
+        let weight = -1.0 / Double(rows)
+        let d = vae.dataDimension
+        let l = vae.latentDimension
+        let shardCount = rows >= 2 * Self.rowsPerShardMinimum ? 2 : 1
+        var totals = [0.0, 0.0]
+        let rowsFirst = shardCount == 2 ? (rows + 1) / 2 : rows
+        parameters.with { p in
+            batch.withUnsafeBufferPointer { xb in
+                noise.withUnsafeBufferPointer { nb in
+                    let x = _AmSendablePointer(xb.baseAddress!)
+                    let e = _AmSendablePointer(nb.baseAddress!)
+                    let work = { (shard: Int) -> Double in
+                        let start = shard == 0 ? 0 : rowsFirst
+                        let count = shard == 0 ? rowsFirst : rows - rowsFirst
+                        let workspace = shardCount == 1 ? self.singleShard : self.shards[shard]
+                        return self.shardEncoderGradients[shard].withUnsafeMutableBufferPointer { eg in
+                            self.shardDecoderGradients[shard].withUnsafeMutableBufferPointer { dg in
+                                workspace.run(
+                                    p, x: x.pointer + start * d, xStride: d, encoderOutput: nil, encoderOutputStride: 0,
+                                    noise: e.pointer + start * l, rows: count, weight: weight,
+                                    gradients: (eg.baseAddress!, dg.baseAddress!), perRowELBO: nil, perRowLogWeight: nil)
+                            }
+                        }
+                    }
+                    if shardCount == 1 {
+                        totals[0] = work(0)
+                    } else {
+                        let results = _AmResults(count: 2)
+                        _amParallelFor(2) { shard in results.set(shard, work(shard)) }
+                        totals = results.values
+                    }
+                }
+            }
+        }
+        var finite = true
+        encoderGradient.withUnsafeMutableBufferPointer { g in
+            for i in 0..<g.count {
+                var s = shardEncoderGradients[0][i]
+                if shardCount == 2 { s += shardEncoderGradients[1][i] }
+                g[i] = s
+                if !s.isFinite { finite = false }
+            }
+        }
+        decoderGradient.withUnsafeMutableBufferPointer { g in
+            for i in 0..<g.count {
+                var s = shardDecoderGradients[0][i]
+                if shardCount == 2 { s += shardDecoderGradients[1][i] }
+                g[i] = s
+                if !s.isFinite { finite = false }
+            }
+        }
+        gradientsAreFinite = finite
+        return totals[0] + (shardCount == 2 ? totals[1] : 0)
+    }
+}
+
+/// A pointer that may cross into a worker thread; the caller guarantees the threads touch
+/// disjoint memory or only read.
+struct _AmSendablePointer<T>: @unchecked Sendable {
+    let pointer: T
+    init(_ pointer: T) { self.pointer = pointer }
+}
+
+/// Per-task results written by worker threads into separate slots.
+final class _AmResults: @unchecked Sendable {
+    private let storage: UnsafeMutablePointer<Double>
+    let count: Int
+    init(count: Int) {
+        self.count = count
+        storage = .allocate(capacity: count)
+        storage.initialize(repeating: 0, count: count)
+    }
+    deinit { storage.deallocate() }
+    func set(_ i: Int, _ v: Double) { storage[i] = v }
+    var values: [Double] { Array(UnsafeBufferPointer(start: storage, count: count)) }
+}
+
+/// Runs body(0), …, body(count − 1) on the shared thread pool and waits for all of them.
+///
+/// The caller guarantees that the iterations touch disjoint memory; results must not depend on
+/// which thread runs which iteration.
+func _amParallelFor(_ count: Int, _ body: (Int) -> Void) {
+    if count <= 1 {
+        for i in 0..<count { body(i) }
+        return
+    }
+    withoutActuallyEscaping(body) { escapable in
+        let box = _AmSendablePointer(escapable)
+        DispatchQueue.concurrentPerform(iterations: count) { i in box.pointer(i) }
+    }
+}
