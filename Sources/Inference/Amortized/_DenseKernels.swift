@@ -212,3 +212,9 @@ func _amBackSolve(_ l: [Double], _ y: [Double], n: Int) -> [Double] {
 
 @inline(__always)
 func _amTanh(_ x: Double) -> Double { tanh(x) }
+
+@inline(__always)
+func _amExp(_ x: Double) -> Double { exp(x) }
+
+@inline(__always)
+func _amLog(_ x: Double) -> Double { log(x) }
