@@ -26,15 +26,23 @@ extension Distribution {
     }
 }
 
+/// A normalised density on the real line that can be integrated numerically: what 1-D quadrature
+/// (KL divergences, Gaussian fits) needs. Every `UnivariateDistribution` is one; `DensityFunction`
+/// makes one from a closure.
+public protocol UnivariateDensity: Sendable {
+    /// The log density at `x` (−∞ outside the support).
+    func logDensity(_ x: Double) throws -> Double
+    /// A closed interval holding all of the probability mass except a negligible amount (below
+    /// about 10⁻¹⁸), used as the integration range of 1-D quadrature.
+    var effectiveSupport: ClosedRange<Double> { get }
+}
+
 /// A distribution over the real line with a finite mean and variance.
-public protocol UnivariateDistribution: Distribution where Value == Double {
+public protocol UnivariateDistribution: Distribution, UnivariateDensity where Value == Double {
     /// The mean.
     var mean: Double { get }
     /// The variance.
     var variance: Double { get }
-    /// A closed interval holding all of the probability mass except a negligible amount (below
-    /// about 10⁻¹⁸), used as the integration range of 1-D quadrature.
-    var effectiveSupport: ClosedRange<Double> { get }
 }
 
 extension UnivariateDistribution {

@@ -75,6 +75,19 @@ public typealias NormalMixture = Mixture<Normal>
 /// A Gaussian mixture in d dimensions.
 public typealias MultivariateNormalMixture = Mixture<MultivariateNormal>
 
+extension Mixture: UnivariateDensity where Component: UnivariateDistribution {
+    /// The union of the components' effective supports (of those with positive weight).
+    public var effectiveSupport: ClosedRange<Double> {
+        var lo = Double.infinity
+        var hi = -Double.infinity
+        for k in components.indices where weights.probabilities[k] > 0 {
+            lo = min(lo, components[k].effectiveSupport.lowerBound)
+            hi = max(hi, components[k].effectiveSupport.upperBound)
+        }
+        return lo...hi
+    }
+}
+
 extension Mixture: UnivariateDistribution where Component: UnivariateDistribution {
     /// Σₖ wₖ μₖ.
     public var mean: Double {
@@ -90,16 +103,6 @@ extension Mixture: UnivariateDistribution where Component: UnivariateDistributio
         }
     }
 
-    /// The union of the components' effective supports (of those with positive weight).
-    public var effectiveSupport: ClosedRange<Double> {
-        var lo = Double.infinity
-        var hi = -Double.infinity
-        for k in components.indices where weights.probabilities[k] > 0 {
-            lo = min(lo, components[k].effectiveSupport.lowerBound)
-            hi = max(hi, components[k].effectiveSupport.upperBound)
-        }
-        return lo...hi
-    }
 }
 
 extension Mixture where Component == Normal {

@@ -1,5 +1,0 @@
-import Testing
-
-@Suite struct FiguresPlaceholderTests {
-    @Test func builds() { #expect(Bool(true)) }
-}
