@@ -31,12 +31,10 @@ void swift_errorInMain(void *error) {
     abort();
 }
 
-// Swift's readLine() reads standard input with getline(). Lines for cells come from the front end
-// instead, through the support library, so that a notebook can ask the person running it.
-ssize_t getline(char **lineptr, size_t *n, FILE *stream) {
-    static ssize_t (*real_getline)(char **, size_t *, FILE *);
-    if (!real_getline) real_getline = (ssize_t (*)(char **, size_t *, FILE *))dlsym(RTLD_NEXT, "getline");
-    if (stream != stdin || !line_reader) return real_getline(lineptr, n, stream);
+// Swift's readLine() reads standard input with getline(), which glibc's headers turn into
+// __getdelim(). Lines for cells come from the front end instead, through the support library, so
+// that a notebook can ask the person running it. Both names are interposed (the worker exports them).
+static ssize_t read_line_from_front_end(char **lineptr, size_t *n) {
     char *line = line_reader();
     if (!line) return -1;
     size_t length = strlen(line);
@@ -52,6 +50,17 @@ ssize_t getline(char **lineptr, size_t *n, FILE *stream) {
     memcpy(*lineptr, line, length + 1);
     free(line);
     return (ssize_t)length;
+}
+
+ssize_t __getdelim(char **lineptr, size_t *n, int delimiter, FILE *stream) {
+    static ssize_t (*real_getdelim)(char **, size_t *, int, FILE *);
+    if (stream == stdin && delimiter == '\n' && line_reader) return read_line_from_front_end(lineptr, n);
+    if (!real_getdelim) real_getdelim = (ssize_t (*)(char **, size_t *, int, FILE *))dlsym(RTLD_NEXT, "__getdelim");
+    return real_getdelim(lineptr, n, delimiter, stream);
+}
+
+ssize_t getline(char **lineptr, size_t *n, FILE *stream) {
+    return __getdelim(lineptr, n, '\n', stream);
 }
 
 struct cell_run {

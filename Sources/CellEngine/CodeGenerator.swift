@@ -24,7 +24,8 @@ enum CodeGenerator {
         for cell in history where cell.analysis.exportsAnything {
             lines.append("@testable import \(cell.moduleName)")
             for declaration in cell.analysis.declarations {
-                if let kind = declaration.importKind {
+                // Operator functions cannot be imported by name; the module import brings them.
+                if let kind = declaration.importKind, isIdentifier(declaration.name) {
                     newest[declaration.name] = (cell.moduleName, kind)
                 }
             }
@@ -57,6 +58,11 @@ enum CodeGenerator {
         "fallthrough", "for", "guard", "if", "in", "repeat", "return", "switch", "where", "while", "as", "Any",
         "catch", "false", "is", "nil", "super", "self", "Self", "throw", "throws", "true", "try",
     ]
+
+    static func isIdentifier(_ name: String) -> Bool {
+        guard let first = name.unicodeScalars.first else { return false }
+        return first.properties.isXIDStart || first == "_" || first == "`"
+    }
 
     static func escapedIdentifier(_ name: String) -> String {
         if name.hasPrefix("`") { return name }

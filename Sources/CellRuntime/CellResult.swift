@@ -45,7 +45,25 @@ public func _cellReportTypes(_ pairs: KeyValuePairs<String, Any.Type>) {
     guard Channel.isConnected else { return }
     var types: [String: JSONValue] = [:]
     for (name, type) in pairs {
-        types[name] = .string(CellNames.strip(String(reflecting: type)))
+        types[name] = .string(CellNames.strip(String(reflecting: type)).replacingStandardLibraryQualifiers())
     }
     Channel.send(["t": "types", "types": .object(types)])
+}
+
+extension String {
+    /// `Swift.Array<Swift.Int>` → `Array<Int>`: the standard library's qualifier says nothing to a reader.
+    func replacingStandardLibraryQualifiers() -> String {
+        var out = ""
+        var rest = Substring(self)
+        while let range = rest.firstRange(of: "Swift.") {
+            let before = rest[..<range.lowerBound]
+            out += before
+            let previous = before.last ?? out.last
+            if let previous, previous.isLetter || previous.isNumber || previous == "_" || previous == "." {
+                out += "Swift."
+            }
+            rest = rest[range.upperBound...]
+        }
+        return out + rest
+    }
 }
