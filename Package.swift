@@ -32,7 +32,7 @@ let package = Package(
         // MARK: Running cells
 
         .target(name: "NotebookJSON"),
-        .target(name: "CellRuntime", dependencies: ["Figures", "Inference"]),
+        .target(name: "CellRuntime", dependencies: ["Figures", "Inference", "NotebookJSON"]),
         .target(
             name: "CellEngine",
             dependencies: [
@@ -48,6 +48,8 @@ let package = Package(
         .executableTarget(
             name: "CellWorker",
             dependencies: ["CWorkerSupport"],
+            // A small C-interop program around stdio and dlopen: Swift 5 mode spares it global-state ceremony.
+            swiftSettings: [.swiftLanguageMode(.v5)],
             linkerSettings: [.unsafeFlags(["-Xlinker", "--export-dynamic"])]
         ),
 

@@ -1,1 +1,152 @@
+#define _GNU_SOURCE
 #include "CWorkerSupport.h"
+
+#include <dlfcn.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static cw_error_reporter error_reporter;
+static cw_line_reader line_reader;
+static __thread jmp_buf *cell_escape;
+static void *cell_stack_low;
+static void *cell_stack_high;
+
+void cw_install_hooks(cw_error_reporter reporter, cw_line_reader reader) {
+    error_reporter = reporter;
+    line_reader = reader;
+}
+
+// The Swift runtime calls this when an error escapes the top level of a script-mode file. The
+// worker exports its own definition (it is linked with --export-dynamic), which wins over the
+// runtime's for every cell library: report the error and abandon the cell instead of trapping.
+void swift_errorInMain(void *error) {
+    if (error_reporter) error_reporter(error);
+    if (cell_escape) longjmp(*cell_escape, 1);
+    fprintf(stderr, "Fatal error: an error was thrown at the top level outside a cell\n");
+    abort();
+}
+
+// Swift's readLine() reads standard input with getline(), which glibc's headers turn into
+// __getdelim(). Lines for cells come from the front end instead, through the support library, so
+// that a notebook can ask the person running it. Both names are interposed (the worker exports them).
+static ssize_t read_line_from_front_end(char **lineptr, size_t *n) {
+    char *line = line_reader();
+    if (!line) return -1;
+    size_t length = strlen(line);
+    if (*lineptr == NULL || *n < length + 1) {
+        char *grown = realloc(*lineptr, length + 1);
+        if (!grown) {
+            free(line);
+            return -1;
+        }
+        *lineptr = grown;
+        *n = length + 1;
+    }
+    memcpy(*lineptr, line, length + 1);
+    free(line);
+    return (ssize_t)length;
+}
+
+ssize_t __getdelim(char **lineptr, size_t *n, int delimiter, FILE *stream) {
+    static ssize_t (*real_getdelim)(char **, size_t *, int, FILE *);
+    if (stream == stdin && delimiter == '\n' && line_reader) return read_line_from_front_end(lineptr, n);
+    if (!real_getdelim) real_getdelim = (ssize_t (*)(char **, size_t *, int, FILE *))dlsym(RTLD_NEXT, "__getdelim");
+    return real_getdelim(lineptr, n, delimiter, stream);
+}
+
+ssize_t getline(char **lineptr, size_t *n, FILE *stream) {
+    return __getdelim(lineptr, n, '\n', stream);
+}
+
+struct cell_run {
+    cw_cell_entry entry;
+    int threw;
+};
+
+static void *run_cell_thread(void *argument) {
+    struct cell_run *run = argument;
+    pthread_attr_t attributes;
+    if (pthread_getattr_np(pthread_self(), &attributes) == 0) {
+        void *low;
+        size_t size;
+        pthread_attr_getstack(&attributes, &low, &size);
+        cell_stack_low = low;
+        cell_stack_high = (char *)low + size;
+        pthread_attr_destroy(&attributes);
+    }
+    // Signal handlers for this thread run on their own stack, so a stack overflow can be reported.
+    stack_t alternate = {.ss_sp = malloc(1 << 16), .ss_size = 1 << 16, .ss_flags = 0};
+    if (alternate.ss_sp) sigaltstack(&alternate, NULL);
+    jmp_buf escape;
+    cell_escape = &escape;
+    if (setjmp(escape) == 0) {
+        static char name[] = "cell";
+        char *argv[] = {name, NULL};
+        run->entry(1, argv);
+        run->threw = 0;
+    } else {
+        run->threw = 1;
+    }
+    cell_escape = NULL;
+    return NULL;
+}
+
+int cw_run_cell(cw_cell_entry entry, size_t stack_bytes) {
+    struct cell_run run = {entry, 0};
+    pthread_attr_t attributes;
+    pthread_attr_init(&attributes);
+    pthread_attr_setstacksize(&attributes, stack_bytes);
+    pthread_t thread;
+    if (pthread_create(&thread, &attributes, run_cell_thread, &run) != 0) {
+        pthread_attr_destroy(&attributes);
+        run_cell_thread(&run);
+        return run.threw;
+    }
+    pthread_attr_destroy(&attributes);
+    pthread_join(thread, NULL);
+    return run.threw;
+}
+
+static void write_text(const char *text) {
+    size_t length = strlen(text);
+    while (length > 0) {
+        ssize_t written = write(2, text, length);
+        if (written <= 0) return;
+        text += written;
+        length -= (size_t)written;
+    }
+}
+
+static void crash_handler(int signal_number, siginfo_t *info, void *context) {
+    (void)context;
+    const char *address = info ? (const char *)info->si_addr : NULL;
+    int near_stack_end = cell_stack_low && address && address >= (const char *)cell_stack_low - 65536 &&
+                         address < (const char *)cell_stack_low + 65536;
+    if (signal_number == SIGSEGV && near_stack_end) {
+        write_text("\nswift-inference: stack overflow (too deep recursion?)\n");
+    } else {
+        write_text("\nswift-inference: the cell was stopped by signal ");
+        write_text(strsignal(signal_number));
+        write_text("\n");
+    }
+    signal(signal_number, SIG_DFL);
+    raise(signal_number);
+}
+
+void cw_install_crash_reporter(void) {
+    static char alternate_stack[1 << 16];
+    stack_t stack = {.ss_sp = alternate_stack, .ss_size = sizeof alternate_stack, .ss_flags = 0};
+    sigaltstack(&stack, NULL);
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_sigaction = crash_handler;
+    action.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_RESETHAND;
+    sigemptyset(&action.sa_mask);
+    int signals[] = {SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGFPE, SIGABRT};
+    for (size_t i = 0; i < sizeof signals / sizeof signals[0]; i++) sigaction(signals[i], &action, NULL);
+}

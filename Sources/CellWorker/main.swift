@@ -1,1 +1,88 @@
-print("worker")
+// The worker: a process that loads compiled cells and runs them, one at a time, for one session.
+//
+// It is started by the engine with
+//   fd 0  /dev/null (cells read input through the support library instead)
+//   fd 1  a pipe: everything cells print, and framed events (see CellRuntime's Channel)
+//   fd 2  a pipe: what cells write to standard error, and the runtime's crash messages
+//   fd 3  a pipe of commands from the engine, one per line:
+//           run <entry-symbol> <path-to-library>
+//           exit
+//         and, while a cell waits for input, the replies to its input requests.
+// After each `run` it sends a `done` event. If a cell traps, the process dies; the engine notices,
+// starts another worker and restores the earlier cells in it.
+import CWorkerSupport
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+let commandDescriptor: Int32 = 3
+
+func fail(_ message: String) -> Never {
+    fputs("swift-inference-worker: \(message)\n", stderr)
+    exit(70)
+}
+
+func loadSymbol<T>(_ handle: UnsafeMutableRawPointer, _ name: String, as type: T.Type) -> T {
+    guard let symbol = dlsym(handle, name) else { fail("the support library has no symbol \(name)") }
+    return unsafeBitCast(symbol, to: type)
+}
+
+func readCommand() -> String? {
+    var line: [UInt8] = []
+    var byte: UInt8 = 0
+    while true {
+        let n = read(commandDescriptor, &byte, 1)
+        if n < 0 && errno == EINTR { continue }
+        if n <= 0 { return line.isEmpty ? nil : String(decoding: line, as: UTF8.self) }
+        if byte == UInt8(ascii: "\n") { return String(decoding: line, as: UTF8.self) }
+        line.append(byte)
+    }
+}
+
+guard CommandLine.arguments.count >= 2 else { fail("usage: swift-inference-worker <libNotebookSupport.so>") }
+setvbuf(stdout, nil, _IOLBF, 0)
+setvbuf(stderr, nil, _IONBF, 0)
+cw_install_crash_reporter()
+
+guard let support = dlopen(CommandLine.arguments[1], RTLD_NOW | RTLD_GLOBAL) else {
+    fail("cannot load the support library: \(String(cString: dlerror()))")
+}
+typealias SendEvent = @convention(c) (UnsafePointer<CChar>) -> Void
+typealias ReportError = @convention(c) (UnsafeRawPointer?) -> Void
+typealias ReadLine = @convention(c) () -> UnsafeMutablePointer<CChar>?
+let sendEvent = loadSymbol(support, "swift_inference_send_event", as: SendEvent.self)
+let reportError = loadSymbol(support, "swift_inference_report_thrown_error", as: ReportError.self)
+let readInputLine = loadSymbol(support, "swift_inference_read_input_line", as: ReadLine.self)
+cw_install_hooks(reportError, readInputLine)
+
+sendEvent(#"{"t":"ready"}"#)
+while let command = readCommand() {
+    let parts = command.split(separator: " ", maxSplits: 2).map(String.init)
+    switch parts.first {
+    case "run" where parts.count == 3:
+        guard let library = dlopen(parts[2], RTLD_NOW | RTLD_GLOBAL) else {
+            let reason = String(cString: dlerror())
+            fputs("swift-inference-worker: cannot load a compiled cell: \(reason)\n", stderr)
+            sendEvent(#"{"t":"done","ok":false,"load":true}"#)
+            continue
+        }
+        guard let entry = dlsym(library, parts[1]) else {
+            fputs("swift-inference-worker: compiled cell has no entry point \(parts[1])\n", stderr)
+            sendEvent(#"{"t":"done","ok":false,"load":true}"#)
+            continue
+        }
+        let threw = cw_run_cell(unsafeBitCast(entry, to: cw_cell_entry.self), 512 << 20)
+        fflush(nil)
+        sendEvent(threw == 0 ? #"{"t":"done","ok":true}"# : #"{"t":"done","ok":false}"#)
+    case "exit":
+        fflush(nil)
+        exit(0)
+    default:
+        fputs("swift-inference-worker: unknown command '\(command)'\n", stderr)
+    }
+}
+fflush(nil)
+exit(0)

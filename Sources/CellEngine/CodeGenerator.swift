@@ -1,0 +1,74 @@
+/// A cell from the session's history that a new cell builds on.
+struct CompiledCell: Sendable {
+    var moduleName: String
+    var cacheKey: String
+    var library: String
+    var analysis: CellAnalysis
+    var executionIndex: Int
+}
+
+/// Turns a cell's source into the `main.swift` of its own module.
+///
+/// The module imports the library modules and every earlier cell that declares something (with
+/// `@testable`, because script-mode globals are internal). A name declared by several earlier cells
+/// is imported once more, scoped, from the newest of them, which shadows the older ones. The cell's
+/// own text follows a `#sourceLocation` directive, so the compiler reports its own line numbers; the
+/// result operator is appended after the last token of its last expression, which keeps every column.
+enum CodeGenerator {
+    static let libraryModules = ["Inference", "Figures", "CellRuntime"]
+    static let cellFileName = "<cell>"
+
+    static func source(for code: String, analysis: CellAnalysis, history: [CompiledCell]) -> String {
+        var lines: [String] = libraryModules.map { "import \($0)" }
+        var newest: [String: (module: String, kind: String)] = [:]
+        for cell in history where cell.analysis.exportsAnything {
+            lines.append("@testable import \(cell.moduleName)")
+            for declaration in cell.analysis.declarations {
+                // Operator functions cannot be imported by name; the module import brings them.
+                if let kind = declaration.importKind, isIdentifier(declaration.name) {
+                    newest[declaration.name] = (cell.moduleName, kind)
+                }
+            }
+        }
+        let ownNames = Set(analysis.declarations.map(\.name))
+        for name in newest.keys.sorted() where !ownNames.contains(name) {
+            let (module, kind) = newest[name]!
+            lines.append("@testable import \(kind) \(module).\(escapedIdentifier(name))")
+        }
+        lines.append("#sourceLocation(file: \"\(cellFileName)\", line: 1)")
+        var body = code
+        if let offset = analysis.resultInsertionOffset {
+            var utf8 = Array(code.utf8)
+            utf8.insert(contentsOf: " |~>> _cellResult".utf8, at: offset)
+            body = String(decoding: utf8, as: UTF8.self)
+        }
+        lines.append(body)
+        lines.append("#sourceLocation()")
+        if !analysis.reportableVariables.isEmpty {
+            let pairs = analysis.reportableVariables.map { "\"\($0)\": Swift.type(of: \(escapedIdentifier($0)))" }
+            lines.append("_cellReportTypes([\(pairs.joined(separator: ", "))])")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    static let keywords: Set<String> = [
+        "associatedtype", "class", "deinit", "enum", "extension", "fileprivate", "func", "import", "init", "inout",
+        "internal", "let", "open", "operator", "private", "protocol", "public", "rethrows", "static", "struct",
+        "subscript", "typealias", "var", "break", "case", "continue", "default", "defer", "do", "else",
+        "fallthrough", "for", "guard", "if", "in", "repeat", "return", "switch", "where", "while", "as", "Any",
+        "catch", "false", "is", "nil", "super", "self", "Self", "throw", "throws", "true", "try",
+    ]
+
+    static func isIdentifier(_ name: String) -> Bool {
+        guard let first = name.unicodeScalars.first else { return false }
+        return first.properties.isXIDStart || first == "_" || first == "`"
+    }
+
+    static func escapedIdentifier(_ name: String) -> String {
+        if name.hasPrefix("`") { return name }
+        guard let first = name.unicodeScalars.first else { return name }
+        let isOperator = !(first.properties.isXIDStart || first == "_")
+        if isOperator { return name }
+        return keywords.contains(name) ? "`\(name)`" : name
+    }
+}

@@ -1,0 +1,130 @@
+import Crypto
+import Foundation
+
+/// Compiles cells into shared libraries, with a cache keyed by content.
+///
+/// A cell's key is a SHA-256 over the toolchain's version, the compiler flags, the support modules'
+/// contents, the cell's source and the keys of the cells it imports; the module is named after the key,
+/// so a hit needs no compiler at all and a miss can never load a stale library.
+final class CellCompiler: @unchecked Sendable {
+    let configuration: EngineConfiguration
+    let modulesCache: URL
+    let librariesCache: URL
+    let environmentKey: String
+
+    static let flags = ["-Onone", "-swift-version", "5", "-enable-testing", "-suppress-warnings"]
+
+    init(configuration: EngineConfiguration) throws {
+        self.configuration = configuration
+        let cache = URL(fileURLWithPath: configuration.cacheDirectory)
+        modulesCache = cache.appendingPathComponent("modules")
+        librariesCache = cache.appendingPathComponent("libraries")
+        for folder in [modulesCache, librariesCache] {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        }
+        environmentKey = try CellCompiler.environmentKey(configuration)
+    }
+
+    struct Output {
+        var moduleName: String
+        var cacheKey: String
+        var library: String
+        var fromCache: Bool
+    }
+
+    enum Failure: Error {
+        case diagnostics(cell: [CellDiagnostic], other: [String])
+    }
+
+    /// The key and module name for a cell on top of `history`.
+    func key(code: String, history: [CompiledCell], salt: String) -> String {
+        var hasher = SHA256()
+        hasher.update(data: Data(environmentKey.utf8))
+        for cell in history where cell.analysis.exportsAnything { hasher.update(data: Data((cell.cacheKey + "\n").utf8)) }
+        hasher.update(data: Data(salt.utf8))
+        hasher.update(data: Data([0]))
+        hasher.update(data: Data(code.utf8))
+        return hasher.finalize().prefix(8).map { String(format: "%02x", $0) }.joined()
+    }
+
+    func compile(code: String, analysis: CellAnalysis, history: [CompiledCell], salt: String = "") throws -> Output {
+        let key = key(code: code, history: history, salt: salt)
+        let moduleName = "Cell_\(key)"
+        let library = librariesCache.appendingPathComponent("lib\(moduleName).so").path
+        let module = modulesCache.appendingPathComponent("\(moduleName).swiftmodule").path
+        if FileManager.default.fileExists(atPath: library) && FileManager.default.fileExists(atPath: module) {
+            return Output(moduleName: moduleName, cacheKey: key, library: library, fromCache: true)
+        }
+
+        let work = try FileManager.default.url(
+            for: .itemReplacementDirectory, in: .userDomainMask, appropriateFor: librariesCache, create: true)
+        defer { try? FileManager.default.removeItem(at: work) }
+        let source = CodeGenerator.source(for: code, analysis: analysis, history: history)
+        let sourceFile = work.appendingPathComponent("main.swift")
+        try source.write(to: sourceFile, atomically: false, encoding: .utf8)
+        let object = work.appendingPathComponent("main.o").path
+        let builtModule = work.appendingPathComponent("\(moduleName).swiftmodule").path
+        let builtLibrary = work.appendingPathComponent("lib\(moduleName).so").path
+
+        var arguments = ["-c", sourceFile.path, "-module-name", moduleName, "-emit-module-path", builtModule]
+        arguments += CellCompiler.flags
+        arguments += ["-diagnostic-style", "llvm", "-no-color-diagnostics"]
+        arguments += ["-I", configuration.modulesDirectory, "-I", modulesCache.path]
+        arguments += ["-Xfrontend", "-entry-point-function-name", "-Xfrontend", "\(moduleName)_main", "-o", object]
+        let compiled = try ProcessRunner.run(configuration.swiftc, arguments)
+        guard compiled.status == 0 else {
+            let parsed = Diagnostics.parse(compiled.output, cellFile: CodeGenerator.cellFileName, cellSource: code)
+            throw Failure.diagnostics(cell: parsed.cell, other: parsed.other)
+        }
+        let linked = try ProcessRunner.run(
+            configuration.swiftc, ["-emit-library", object, "-o", builtLibrary, "-use-ld=lld"])
+        guard linked.status == 0 else {
+            throw Failure.diagnostics(cell: [], other: ["linking the cell failed: \(linked.output)"])
+        }
+        // Publish the library first and the module last: a module present means a complete entry.
+        try CellCompiler.publish(builtLibrary, to: library)
+        try CellCompiler.publish(builtModule, to: module)
+        return Output(moduleName: moduleName, cacheKey: key, library: library, fromCache: false)
+    }
+
+    static func publish(_ file: String, to destination: String) throws {
+        if rename(file, destination) != 0 {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: destination])
+        }
+    }
+
+    static func environmentKey(_ configuration: EngineConfiguration) throws -> String {
+        var hasher = SHA256()
+        let version = try ProcessRunner.run(configuration.swiftc, ["--version"]).output
+        hasher.update(data: Data(version.utf8))
+        hasher.update(data: Data(flags.joined(separator: " ").utf8))
+        for module in CodeGenerator.libraryModules {
+            let path = URL(fileURLWithPath: configuration.modulesDirectory).appendingPathComponent("\(module).swiftmodule")
+            let data = try Data(contentsOf: path)
+            hasher.update(data: data)
+        }
+        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    }
+}
+
+/// Runs a program to completion and collects its standard output and error together.
+enum ProcessRunner {
+    struct Result {
+        var status: Int32
+        var output: String
+    }
+
+    static func run(_ executable: String, _ arguments: [String]) throws -> Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, output: String(decoding: data, as: UTF8.self))
+    }
+}

@@ -1,0 +1,116 @@
+import NotebookJSON
+
+/// Splits the worker's standard output into the text cells printed and the event frames between it.
+///
+/// A frame is `RS RS "SWINF" <nonce> ":" <byte count> ":" <JSON>` (see `CellRuntime.Channel`). Bytes that
+/// could still become a frame header are held back until the next chunk decides.
+struct FrameDecoder {
+    enum Piece: Equatable {
+        case text([UInt8])
+        case frame(JSONValue)
+    }
+
+    let header: [UInt8]
+    private var pending: [UInt8] = []
+
+    init(nonce: String) {
+        header = [0x1E, 0x1E] + Array("SWINF\(nonce):".utf8)
+    }
+
+    mutating func feed(_ bytes: [UInt8]) -> [Piece] {
+        pending.append(contentsOf: bytes)
+        var pieces: [Piece] = []
+        var textStart = 0
+        var index = 0
+        let count = pending.count
+        while index < count {
+            guard let start = pending[index...].firstIndex(of: 0x1E) else {
+                index = count
+                break
+            }
+            // Is a frame header here?
+            let available = count - start
+            let compared = min(available, header.count)
+            if !pending[start..<start + compared].elementsEqual(header[0..<compared]) {
+                index = start + 1
+                continue
+            }
+            if available < header.count {
+                index = start
+                break  // maybe a header, wait for more bytes
+            }
+            // Header complete: read "<count>:"
+            var cursor = start + header.count
+            var length = 0
+            var digits = 0
+            while cursor < count, pending[cursor] >= 0x30, pending[cursor] <= 0x39, digits < 12 {
+                length = length * 10 + Int(pending[cursor] - 0x30)
+                cursor += 1
+                digits += 1
+            }
+            if cursor >= count {
+                index = start
+                break
+            }
+            guard digits > 0, pending[cursor] == UInt8(ascii: ":") else {
+                index = start + 1
+                continue
+            }
+            cursor += 1
+            if count - cursor < length {
+                index = start
+                break
+            }
+            if start > textStart { pieces.append(.text(Array(pending[textStart..<start]))) }
+            if let value = try? JSONValue(parsing: Array(pending[cursor..<cursor + length])) {
+                pieces.append(.frame(value))
+            }
+            index = cursor + length
+            textStart = index
+        }
+        // Everything before `index` that is not a frame is text; from `index` on is held back.
+        let held = index < count ? index : count
+        if held > textStart { pieces.append(.text(Array(pending[textStart..<held]))) }
+        pending.removeFirst(held)
+        return pieces
+    }
+
+    /// Whatever is held back, as text (at the end of the stream).
+    mutating func flush() -> [UInt8] {
+        defer { pending.removeAll() }
+        return pending
+    }
+}
+
+/// Decodes a byte stream as UTF-8 across chunk boundaries, replacing invalid bytes with U+FFFD.
+struct StreamingUTF8Decoder {
+    private var carry: [UInt8] = []
+
+    mutating func decode(_ bytes: [UInt8]) -> String {
+        var data = carry + bytes
+        carry.removeAll()
+        // Hold back an incomplete sequence at the end.
+        var tail = 0
+        var index = data.count - 1
+        while index >= 0 && tail < 4 {
+            let byte = data[index]
+            if byte & 0xC0 == 0x80 {
+                tail += 1
+                index -= 1
+                continue
+            }
+            let expected = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : byte >= 0xC0 ? 2 : 1
+            if expected > tail + 1 && byte >= 0xC0 {
+                carry = Array(data[index...])
+                data.removeLast(tail + 1)
+            }
+            break
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    mutating func finish() -> String {
+        defer { carry.removeAll() }
+        return carry.isEmpty ? "" : String(decoding: carry, as: UTF8.self)
+    }
+}

@@ -1,0 +1,228 @@
+import Foundation
+import NotebookJSON
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One worker process and the thread that reads what it writes.
+///
+/// Messages from the worker (text on either stream, event frames, its exit) are queued in order and
+/// taken by the session with `next(timeout:)`.
+final class WorkerProcess: @unchecked Sendable {
+    enum Message {
+        case text(StreamName, [UInt8])
+        case frame(JSONValue)
+        /// The worker exited: its wait status.
+        case exited(Int32)
+    }
+
+    let pid: pid_t
+    private let commandDescriptor: Int32
+    private let condition = NSCondition()
+    private var mailbox: [Message] = []
+    private var mailboxStart = 0
+    private(set) var hasExited = false
+
+    init(configuration: EngineConfiguration) throws {
+        let nonce = (0..<4).map { _ in String(UInt32.random(in: .min ... .max), radix: 16) }.joined()
+        var outPipe: [Int32] = [0, 0]
+        var errPipe: [Int32] = [0, 0]
+        var commandPipe: [Int32] = [0, 0]
+        guard makePipe(&outPipe), makePipe(&errPipe), makePipe(&commandPipe)
+        else { throw EngineError("cannot create pipes for the worker: \(String(cString: strerror(errno)))") }
+
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
+        posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
+        posix_spawn_file_actions_adddup2(&actions, commandPipe[0], 3)
+
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        // Its own process group: a Ctrl-C aimed at the kernel's group must not kill the worker behind
+        // the engine's back; the engine decides what an interrupt does.
+        posix_spawnattr_setpgroup(&attributes, 0)
+        var defaultSignals = sigset_t()
+        sigemptyset(&defaultSignals)
+        sigaddset(&defaultSignals, SIGINT)
+        sigaddset(&defaultSignals, SIGPIPE)
+        posix_spawnattr_setsigdefault(&attributes, &defaultSignals)
+        var emptyMask = sigset_t()
+        sigemptyset(&emptyMask)
+        posix_spawnattr_setsigmask(&attributes, &emptyMask)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+
+        var environment = ProcessInfo.processInfo.environment
+        environment["SWIFT_INFERENCE_CHANNEL"] = nonce
+        environment["SWIFT_INFERENCE_REPLY_FD"] = "3"
+        environment["SWIFT_BACKTRACE"] = "enable=no"
+        let environmentStrings = environment.map { "\($0.key)=\($0.value)" }
+        let arguments = [configuration.worker, configuration.supportLibrary]
+
+        var pid: pid_t = 0
+        let status = withCStrings(arguments) { argv in
+            withCStrings(environmentStrings) { envp in
+                posix_spawn(&pid, configuration.worker, &actions, &attributes, argv, envp)
+            }
+        }
+        close(outPipe[1])
+        close(errPipe[1])
+        close(commandPipe[0])
+        guard status == 0 else {
+            close(outPipe[0])
+            close(errPipe[0])
+            close(commandPipe[1])
+            throw EngineError("cannot start the worker \(configuration.worker): \(String(cString: strerror(status)))")
+        }
+        self.pid = pid
+        self.commandDescriptor = commandPipe[1]
+        let decoder = FrameDecoder(nonce: nonce)
+        let (outRead, errRead) = (outPipe[0], errPipe[0])
+        let reader = Thread { [self] in
+            self.readLoop(out: outRead, err: errRead, decoder: decoder)
+        }
+        reader.name = "swift-inference worker reader"
+        reader.start()
+    }
+
+    deinit {
+        close(commandDescriptor)
+    }
+
+    /// Sends one command line.
+    func send(_ command: String) {
+        writeAll(Array((command + "\n").utf8))
+    }
+
+    /// Answers an input request: a line, or `nil` for end of input.
+    func sendInput(_ line: String?) {
+        guard let line else {
+            writeAll(Array("-1\n".utf8))
+            return
+        }
+        let body = Array(line.utf8)
+        writeAll(Array("\(body.count)\n".utf8) + body)
+    }
+
+    private func writeAll(_ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let n = write(commandDescriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                if n < 0 && errno == EINTR { continue }
+                if n <= 0 { return }
+                offset += n
+            }
+        }
+    }
+
+    /// Kills the worker at once.
+    func kill() {
+        if !hasExited { Glibc.kill(pid, SIGKILL) }
+    }
+
+    /// The next message, waiting up to `timeout` seconds (forever when `nil`); `nil` on time-out or wake-up.
+    func next(timeout: TimeInterval?) -> Message? {
+        condition.lock()
+        defer { condition.unlock() }
+        if mailboxStart == mailbox.count {
+            if let timeout {
+                _ = condition.wait(until: Date(timeIntervalSinceNow: timeout))
+            } else {
+                condition.wait()
+            }
+        }
+        guard mailboxStart < mailbox.count else { return nil }
+        let message = mailbox[mailboxStart]
+        mailboxStart += 1
+        if mailboxStart > 1024 && mailboxStart * 2 > mailbox.count {
+            mailbox.removeFirst(mailboxStart)
+            mailboxStart = 0
+        }
+        return message
+    }
+
+    /// Wakes a thread blocked in `next(timeout:)`.
+    func wake() {
+        condition.lock()
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    private func post(_ messages: [Message]) {
+        guard !messages.isEmpty else { return }
+        condition.lock()
+        mailbox.append(contentsOf: messages)
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    private func readLoop(out: Int32, err: Int32, decoder initial: FrameDecoder) {
+        var decoder = initial
+        var descriptors = [pollfd(fd: out, events: Int16(POLLIN), revents: 0), pollfd(fd: err, events: Int16(POLLIN), revents: 0)]
+        var open = [true, true]
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        while open[0] || open[1] {
+            for i in 0..<2 { descriptors[i].fd = open[i] ? (i == 0 ? out : err) : -1 }
+            let ready = poll(&descriptors, 2, -1)
+            if ready < 0 {
+                if errno == EINTR { continue }
+                break
+            }
+            for i in 0..<2 where open[i] && descriptors[i].revents != 0 {
+                let n = buffer.withUnsafeMutableBytes { read(descriptors[i].fd, $0.baseAddress!, $0.count) }
+                if n < 0 && (errno == EINTR || errno == EAGAIN) { continue }
+                if n <= 0 {
+                    open[i] = false
+                    close(descriptors[i].fd)
+                    if i == 0 {
+                        let rest = decoder.flush()
+                        if !rest.isEmpty { post([.text(.stdout, rest)]) }
+                    }
+                    continue
+                }
+                let chunk = Array(buffer[0..<n])
+                if i == 0 {
+                    post(decoder.feed(chunk).map { piece in
+                        switch piece {
+                        case .text(let bytes): return .text(.stdout, bytes)
+                        case .frame(let value): return .frame(value)
+                        }
+                    })
+                } else {
+                    post([.text(.stderr, chunk)])
+                }
+            }
+        }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        condition.lock()
+        hasExited = true
+        condition.unlock()
+        post([.exited(status)])
+    }
+}
+
+/// A problem of the engine itself (not of a cell): the worker or compiler could not be started.
+public struct EngineError: Error, Sendable, CustomStringConvertible {
+    public var description: String
+    init(_ description: String) { self.description = description }
+}
+
+private func withCStrings<R>(_ strings: [String], _ body: ([UnsafeMutablePointer<CChar>?]) -> R) -> R {
+    var pointers: [UnsafeMutablePointer<CChar>?] = strings.map { strdup($0) }
+    pointers.append(nil)
+    defer { for pointer in pointers { free(pointer) } }
+    return body(pointers)
+}
+
+/// A pipe whose ends are closed in every child process but the one they are handed to explicitly.
+private func makePipe(_ ends: inout [Int32]) -> Bool {
+    guard pipe(&ends) == 0 else { return false }
+    for fd in ends { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+    return true
+}

@@ -1,1 +1,0 @@
-// Placeholder: the CellRuntime module is being written.

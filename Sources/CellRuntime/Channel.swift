@@ -1,0 +1,88 @@
+internal import NotebookJSON
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#else
+import Darwin
+#endif
+
+/// The link from a running cell back to the engine.
+///
+/// The worker's standard output is a pipe the engine reads. Structured events (displays, the cell's
+/// result, input requests) travel in the same pipe as framed records, so that they stay in order with
+/// the text the cell prints: a frame is `RS RS "SWINF" <nonce> ":" <byte count> ":" <JSON>`, where the
+/// nonce is a per-worker secret the engine passes in `SWIFT_INFERENCE_CHANNEL`. Outside a worker (no
+/// nonce), displays fall back to printing their plain text.
+enum Channel {
+    static let nonce: String? = {
+        guard let raw = getenv("SWIFT_INFERENCE_CHANNEL") else { return nil }
+        let value = String(cString: raw)
+        return value.isEmpty ? nil : value
+    }()
+
+    /// The file descriptor the engine writes replies to input requests on.
+    static let replyDescriptor: Int32 = {
+        guard let raw = getenv("SWIFT_INFERENCE_REPLY_FD"), let fd = Int32(String(cString: raw)) else { return -1 }
+        return fd
+    }()
+
+    nonisolated(unsafe) static let lock: UnsafeMutablePointer<pthread_mutex_t> = {
+        let lock = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+        pthread_mutex_init(lock, nil)
+        return lock
+    }()
+
+    static var isConnected: Bool { nonce != nil }
+
+    /// Sends one event. Flushes buffered standard output and error first, so the event lands after
+    /// everything the cell printed before it.
+    static func send(_ event: JSONValue) {
+        guard let nonce else { return }
+        let payload = event.serializedBytes()
+        var frame: [UInt8] = [0x1E, 0x1E]
+        frame.append(contentsOf: "SWINF\(nonce):\(payload.count):".utf8)
+        frame.append(contentsOf: payload)
+        pthread_mutex_lock(lock)
+        defer { pthread_mutex_unlock(lock) }
+        fflush(nil)
+        frame.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let written = write(1, buffer.baseAddress! + offset, buffer.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    return
+                }
+                offset += written
+            }
+        }
+    }
+
+    /// Asks the front end for a line of input and waits for the answer; `nil` means end of input.
+    static func requestInput(prompt: String, password: Bool) -> String? {
+        guard isConnected, replyDescriptor >= 0 else { return nil }
+        send(["t": "input", "prompt": .string(prompt), "password": .bool(password)])
+        // The reply is "<byte count>\n<bytes>", or "-1\n" for end of input.
+        var header: [UInt8] = []
+        var byte: UInt8 = 0
+        while true {
+            let n = read(replyDescriptor, &byte, 1)
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { return nil }
+            if byte == UInt8(ascii: "\n") { break }
+            header.append(byte)
+        }
+        guard let count = Int(String(decoding: header, as: UTF8.self)), count >= 0 else { return nil }
+        var body = [UInt8](repeating: 0, count: count)
+        var filled = 0
+        while filled < count {
+            let n = body.withUnsafeMutableBytes { read(replyDescriptor, $0.baseAddress! + filled, count - filled) }
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { break }
+            filled += n
+        }
+        return String(decoding: body[0..<filled], as: UTF8.self)
+    }
+}

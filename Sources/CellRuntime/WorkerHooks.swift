@@ -1,0 +1,44 @@
+internal import NotebookJSON
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#else
+import Darwin
+#endif
+
+// Entry points the worker finds with `dlsym` after loading the support library. They are C functions
+// so that the worker does not link this module itself (a second copy of its types would break casts
+// such as `value as? NotebookDisplayable`).
+
+/// Sends an event frame built by the worker, given as JSON text.
+@_cdecl("swift_inference_send_event")
+public func _sendEvent(_ json: UnsafePointer<CChar>) {
+    guard let value = try? JSONValue(parsing: String(cString: json)) else { return }
+    Channel.send(value)
+}
+
+/// Reports an error thrown at the top level of a cell (the worker calls this from its
+/// `swift_errorInMain` hook, with the runtime's boxed error, before abandoning the cell).
+@_cdecl("swift_inference_report_thrown_error")
+public func _reportThrownError(_ box: UnsafeRawPointer) {
+    let error = unsafeBitCast(box, to: (any Error).self)
+    // The runtime still owns the box; keep our copy from releasing it.
+    _ = Unmanaged<AnyObject>.fromOpaque(box).retain()
+    let typeName = CellNames.strip(String(reflecting: type(of: error)))
+    let description = CellNames.strip(String(describing: error))
+    Channel.send(["t": "thrown", "type": .string(typeName), "description": .string(description)])
+}
+
+/// Reads one line of input for `readLine()`: the worker's `getline` hook calls this for standard input.
+/// Returns a `malloc`ed, NUL-terminated line including its newline, or `nil` at end of input.
+@_cdecl("swift_inference_read_input_line")
+public func _readInputLine() -> UnsafeMutablePointer<CChar>? {
+    guard let line = Channel.requestInput(prompt: "", password: false) else { return nil }
+    let text = line + "\n"
+    let count = text.utf8.count
+    let buffer = malloc(count + 1)!.assumingMemoryBound(to: CChar.self)
+    _ = text.withCString { memcpy(buffer, $0, count + 1) }
+    return buffer
+}

@@ -1,0 +1,250 @@
+import CellEngine
+import Foundation
+import Testing
+
+@Suite(.serialized) struct EngineBehaviourTests {
+    let session: CellSession
+
+    init() throws {
+        session = try makeSession()
+    }
+
+    @Test func declarationsOfEveryKindAreSeenByLaterCells() throws {
+        let (first, _) = session.run(
+            """
+            let base = 10
+            func twice(_ x: Int) -> Int { 2 * x }
+            struct Point { var x: Int; var y: Int }
+            class Counter { var count = 0; func tick() { count += 1 } }
+            enum Colour { case red, green }
+            protocol Named { var name: String { get } }
+            actor Box { var value = 1 }
+            typealias Pair = (Int, Int)
+            extension Point: Named { var name: String { "(\\(x), \\(y))" } }
+            infix operator <+>: AdditionPrecedence
+            func <+> (a: Point, b: Point) -> Point { Point(x: a.x + b.x, y: a.y + b.y) }
+            """)
+        if case .failure(let failure) = first { Issue.record("\(failure.traceback)") }
+        #expect(session.value("twice(base)") == "20")
+        #expect(session.value("(Point(x: 1, y: 2) <+> Point(x: 3, y: 4)).name") == "\"(4, 6)\"")
+        #expect(session.value("let c = Counter(); c.tick(); c.tick(); c.count") == "2")
+        #expect(session.value("Colour.green") == "Colour.green")
+        #expect(session.value("let p: Pair = (1, 2); p.0 + p.1") == "3")
+    }
+
+    @Test func redefinitionWithAnotherTypeWins() {
+        _ = session.value("var a = 1")
+        _ = session.value("var a = \"now a string\"")
+        #expect(session.value("a") == "\"now a string\"")
+        _ = session.value("func f() -> Int { 1 }")
+        _ = session.value("func f() -> Int { 2 }")
+        #expect(session.value("f()") == "2")
+    }
+
+    @Test func topLevelControlFlow() {
+        let (result, output) = session.run(
+            """
+            var total = 0
+            for i in 1...4 { total += i }
+            if total == 10 { print("ten") }
+            guard total > 0 else { fatalError() }
+            enum Oops: Error { case bad }
+            do { throw Oops.bad } catch { print("caught", error) }
+            total
+            """)
+        #expect(output.stdout == "ten\ncaught bad\n")
+        #expect((try? result.get())?.result?.data["text/plain"] == "10")
+    }
+
+    @Test func voidAndEmptyCellsHaveNoResult() {
+        #expect(session.value("print(\"hi\")") == nil)
+        let (empty, output) = session.run("// only a comment\n\n")
+        #expect((try? empty.get()) == CellSuccess(result: nil))
+        #expect(output.events.isEmpty)
+    }
+
+    @Test func displayableValuesGiveTheirMIMEBundle() {
+        let (result, _) = session.run(
+            """
+            struct Badge: NotebookDisplayable {
+                var mimeBundle: MIMEBundle { MIMEBundle(plainText: "badge", ["text/html": "<b>badge</b>"]) }
+            }
+            Badge()
+            """)
+        let data = (try? result.get())?.result?.data
+        #expect(data == ["text/plain": "badge", "text/html": "<b>badge</b>"])
+    }
+
+    @Test func displayAndUpdateArriveInOrderWithPrintedText() {
+        let (_, output) = session.run(
+            """
+            print("before")
+            display("progress 0", id: "bar")
+            print("between")
+            updateDisplay("progress 1", id: "bar")
+            """)
+        let events = output.events
+        #expect(events.count == 4)
+        #expect(events.first == .stream(.stdout, "before\n"))
+        #expect(events[1] == .display(DisplayOutput(data: ["text/plain": "\"progress 0\""], displayID: "bar")))
+        #expect(events[2] == .stream(.stdout, "between\n"))
+        #expect(events[3] == .updateDisplay(DisplayOutput(data: ["text/plain": "\"progress 1\""], displayID: "bar")))
+    }
+
+    @Test func compileErrorPointsAtTheCellLineAndKeepsState() throws {
+        _ = session.value("let kept = 5")
+        let (result, _) = session.run("let a = 1\nlet b = undefinedName + 1")
+        guard case .failure(let failure) = result else {
+            Issue.record("expected a compile error")
+            return
+        }
+        #expect(failure.kind == .compileError)
+        #expect(failure.message == "line 2, column 9: cannot find 'undefinedName' in scope")
+        let report = failure.traceback.joined(separator: "\n")
+        #expect(report.contains("2 | let b = undefinedName + 1"))
+        #expect(report.contains("  |         ^"))
+        #expect(!report.contains("Cell_"))
+        #expect(!report.contains("/tmp"))
+        #expect(!report.contains("main.swift"))
+        #expect(session.value("kept") == "5")
+        let (later, _) = session.run("a")
+        #expect(later.failureKind == .compileError)
+    }
+
+    @Test func thrownErrorIsReportedWithTypeAndDescription() {
+        _ = session.value("var survivor = 7")
+        let (result, _) = session.run(
+            """
+            struct Broken: Error, CustomStringConvertible { var description: String { "it broke" } }
+            survivor = 8
+            throw Broken()
+            """)
+        guard case .failure(let failure) = result else {
+            Issue.record("expected a failure")
+            return
+        }
+        #expect(failure.kind == .thrownError)
+        #expect(failure.name == "Broken")
+        #expect(failure.message == "it broke")
+        #expect(session.value("survivor") == "8")
+    }
+
+    @Test func trapsAreReportedAndEarlierStateRestored() {
+        _ = session.value("var keep = [1, 2, 3]")
+        _ = session.value("keep.append(4)")
+        let cases: [(String, String)] = [
+            ("fatalError(\"boom\")", "boom"),
+            ("let i = 10\nkeep[i]", "Index out of range"),
+            ("let o: Int? = nil\no!", "Unexpectedly found nil while unwrapping an Optional value"),
+        ]
+        for (code, expected) in cases {
+            let (result, _) = session.run(code)
+            guard case .failure(let failure) = result else {
+                Issue.record("expected a crash for \(code)")
+                continue
+            }
+            #expect(failure.kind == .crash)
+            #expect(failure.message.contains(expected), "\(failure.message)")
+            #expect(session.value("keep.count") == "4")
+        }
+    }
+
+    @Test func overflowAndStackOverflowAreCrashesTheSessionSurvives() {
+        _ = session.value("let marker = \"here\"")
+        let (overflow, _) = session.run("var big = Int.max\nbig += 1")
+        #expect(overflow.failureKind == .crash)
+        let (deep, _) = session.run("func down(_ n: Int) -> Int { n == 0 ? 0 : 1 + down(n - 1) }\ndown(100_000_000)")
+        #expect(deep.failureKind == .crash)
+        #expect(session.value("marker") == "\"here\"")
+    }
+
+    @Test func interruptStopsAnInfiniteLoopAndKeepsState() async throws {
+        _ = session.value("let before = 3")
+        let session = self.session
+        let stopper = Task.detached {
+            try await Task.sleep(for: .milliseconds(1500))
+            session.interrupt()
+        }
+        let started = Date()
+        let (result, _) = session.run("while true {}")
+        let elapsed = Date().timeIntervalSince(started)
+        try await stopper.value
+        #expect(result.failureKind == .interrupted)
+        #expect(elapsed < 10)
+        #expect(session.value("before") == "3")
+    }
+
+    @Test func timeoutStopsTheCell() {
+        let (result, _) = session.run("while true {}", timeout: .seconds(1))
+        #expect(result.failureKind == .timedOut)
+        #expect(session.value("1 + 1") == "2")
+    }
+
+    @Test func invalidUTF8IsReplacedNotFatal() {
+        let (result, output) = session.run(
+            """
+            #if canImport(Glibc)
+            import Glibc
+            #endif
+            let bytes: [UInt8] = [0x61, 0xFF, 0x62, 0x0A]
+            _ = bytes.withUnsafeBytes { write(1, $0.baseAddress, $0.count) }
+            """)
+        #expect(result.failureKind == nil)
+        #expect(output.stdout == "a\u{FFFD}b\n")
+    }
+
+    @Test func largeOutputArrivesCompletely() {
+        let (result, output) = session.run(
+            """
+            let line = String(repeating: "x", count: 999)
+            for _ in 0..<50_000 { print(line) }
+            """)
+        #expect(result.failureKind == nil)
+        #expect(output.stdout.utf8.count == 50_000_000)
+    }
+
+    @Test func readLineAsksForInput() {
+        let (result, output) = session.run("let name = readLine() ?? \"nobody\"\nprint(\"hello\", name)", input: .some("Ada"))
+        #expect(result.failureKind == nil)
+        #expect(output.stdout == "hello Ada\n")
+        let (_, noInput) = session.run("print(readLine() ?? \"none\")")
+        #expect(noInput.stdout == "none\n")
+    }
+
+    @Test func declarationsAreListedWithRuntimeTypes() {
+        _ = session.value("/// The answer.\nlet answer = 42\nfunc greet(name: String) -> String { name }")
+        let declarations = session.declarations
+        let answer = declarations.first { $0.name == "answer" }
+        #expect(answer?.typeName == "Int")
+        #expect(answer?.documentation == "The answer.")
+        #expect(declarations.first { $0.name == "greet" }?.signature == "func greet(name: String) -> String")
+    }
+}
+
+@Suite(.serialized) struct BuildCacheTests {
+    @Test func rerunningANotebookFromTheTopCallsNoCompiler() throws {
+        let cache = FileManager.default.temporaryDirectory.appendingPathComponent("swift-inference-cache-\(getpid())").path
+        let cells = ["let a = 2", "func sq(_ x: Int) -> Int { x * x }", "sq(a)"]
+        let first = try makeSession(cache: cache)
+        for cell in cells { _ = first.run(cell) }
+        first.shutdown()
+        let libraries = cache + "/libraries"
+        let before = try FileManager.default.contentsOfDirectory(atPath: libraries).sorted()
+        let dates = try before.map { try FileManager.default.attributesOfItem(atPath: libraries + "/" + $0)[.modificationDate] as? Date }
+        let second = try makeSession(cache: cache)
+        var last: String?
+        for cell in cells { last = second.value(cell) }
+        #expect(last == "4")
+        let after = try FileManager.default.contentsOfDirectory(atPath: libraries).sorted()
+        #expect(after == before)
+        let datesAfter = try after.map { try FileManager.default.attributesOfItem(atPath: libraries + "/" + $0)[.modificationDate] as? Date }
+        #expect(datesAfter == dates)
+    }
+}
+
+extension Result where Success == CellSuccess, Failure == CellFailure {
+    var failureKind: CellFailure.Kind? {
+        if case .failure(let failure) = self { return failure.kind }
+        return nil
+    }
+}

@@ -1,5 +1,0 @@
-import Testing
-
-@Suite struct CellEnginePlaceholderTests {
-    @Test func builds() { #expect(Bool(true)) }
-}
