@@ -1,0 +1,57 @@
+# The two commands a person needs: `make run` and `make test`. Both set up everything first.
+SHELL := /bin/bash
+SWIFT ?= swift
+CONFIG ?= release
+BUILD := .build/$(CONFIG)
+PYTHON ?= python3
+APT_PACKAGES := libzmq3-dev pkg-config librsvg2-bin
+PREFIX ?=
+
+.PHONY: all setup system-packages python-packages build install test swift-tests python-tests run bench clean
+
+all: build
+
+setup: system-packages python-packages
+
+# Debian packages the build and the tests need, installed only when missing.
+system-packages:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q $$missing; \
+	fi
+
+# Python tools used by the tests (Jupyter's own clients) and by `make run`.
+python-packages:
+	@if [ -f tests/requirements.txt ]; then $(PYTHON) -m pip install -q --disable-pip-version-check -r tests/requirements.txt; fi
+
+build: system-packages
+	$(SWIFT) build -c $(CONFIG)
+
+# Installs the kernelspec `swift-inference` (user folder, or PREFIX=/some/prefix).
+install: build
+	$(BUILD)/swift-inference install $(if $(PREFIX),--prefix $(PREFIX),--user)
+
+test: setup build swift-tests python-tests
+
+swift-tests:
+	$(SWIFT) test -c $(CONFIG)
+
+python-tests: install
+	@if ls tests/python/test_*.py >/dev/null 2>&1; then $(PYTHON) -m pytest -q tests/python; else echo "no Python tests yet"; fi
+
+run: setup install
+	@mkdir -p out
+	@if ls notebooks/*.ipynb >/dev/null 2>&1; then \
+	  $(BUILD)/swift-inference execute notebooks/*.ipynb --output-dir out; \
+	else \
+	  $(BUILD)/swift-inference execute examples/*.ipynb --output-dir out; \
+	fi
+	@echo "Executed notebooks are in out/. Open the originals with: jupyter lab notebooks/ (kernel: Swift (Inference))"
+
+bench: build
+	$(SWIFT) run -c release --package-path Benchmarks EngineBenchmark
+
+clean:
+	rm -rf .build out
