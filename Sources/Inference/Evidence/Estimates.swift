@@ -37,7 +37,9 @@ public struct MonteCarloEstimate: Sendable, Hashable, CustomStringConvertible {
         var ss = 0.0
         for t in terms { ss += (t - mean) * (t - mean) }
         self.value = mean
-        self.standardError = terms.count > 1 && mean.isFinite ? (ss / (n - 1) / n).squareRoot() : (mean.isFinite ? 0 : .nan)
+        // An infinite mean (a term of −∞, e.g. a proposal that puts mass where p(x, z) = 0) has an
+        // infinite standard error, not NaN.
+        self.standardError = !mean.isFinite ? .infinity : (terms.count > 1 ? (ss / (n - 1) / n).squareRoot() : 0)
         self.sampleCount = terms.count
     }
 
