@@ -86,8 +86,9 @@ public struct ChartGrid: Sendable, NotebookDisplayable {
                 xExtent = xExtent.union(x)
                 yExtent = yExtent.union(y)
             }
-            forcedX = Scales.scale(for: xExtent, spec: first.xSpec, tickTarget: Swift.max(2, Int(panelWidth / 90)))
-            forcedY = Scales.scale(for: yExtent, spec: first.ySpec, tickTarget: Swift.max(2, Int(panelHeight / 50)))
+            let exact = panels.allSatisfy { ChartPlan.fitsExactly($0.elements.items) }
+            forcedX = Scales.scale(for: xExtent, spec: first.xSpec, tickTarget: Swift.max(3, Int(panelWidth / 100)), exact: exact)
+            forcedY = Scales.scale(for: yExtent, spec: first.ySpec, tickTarget: Swift.max(3, Int(panelHeight / 60)), exact: exact)
         }
         let plans = panels.map { ChartPlan($0, forcedX: forcedX, forcedY: forcedY, legend: .hidden, shared: combined) }
         return (plans, combined.showLegend ? combined : nil)

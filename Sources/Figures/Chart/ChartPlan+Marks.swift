@@ -54,7 +54,7 @@ extension ChartPlan {
             return (pixel(0, axis), pixel(1, axis))
         }
         let valueAxis: Axis = horizontalBars ? .x : .y
-        if item.kind == .bar || item.kind == .rectangle, let band = scale.band(of: single.value.label) {
+        if item.kind == .bar || item.kind == .rectangle, let band = scale.band(of: single.value.label, padded: item.kind == .bar) {
             var (s, w) = band
             if item.kind == .bar, barSeries.count > 1, let key = item.style.series?.value.label,
                 let index = barSeries.firstIndex(of: key)

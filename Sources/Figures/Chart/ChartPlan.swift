@@ -101,15 +101,24 @@ struct ChartPlan {
         let top = 12 + titleHeight
         let bottom: Double = 30 + (xLabel.isEmpty ? 0 : 18)
         let plotHeight = Swift.max(40, chart.height - top - bottom)
-        let yTarget = Swift.max(2, Int(plotHeight / 50))
-        let yScale = forcedY ?? Scales.scale(for: ChartPlan.extent(items, .y, horizontal: horizontal, spec: chart.ySpec), spec: chart.ySpec, tickTarget: yTarget)
+        let yTarget = Swift.max(3, Int(plotHeight / 50))
+        let exact = ChartPlan.fitsExactly(items)
+        let yScale =
+            forcedY
+            ?? Scales.scale(
+                for: ChartPlan.extent(items, .y, horizontal: horizontal, spec: chart.ySpec), spec: chart.ySpec,
+                tickTarget: yTarget, exact: exact)
         let yTicks = Scales.ticks(yScale, target: yTarget)
         let yTickWidth = yTicks.map { estimatedTextWidth($0.label, size: 11) }.max() ?? 0
         let left = 12 + (yLabel.isEmpty ? 0 : 20) + yTickWidth + 8
         let right = 18 + (showLegend ? legendWidth + 14 : 0)
         let plotWidth = Swift.max(40, chart.width - left - right)
-        let xTarget = Swift.max(2, Int(plotWidth / 90))
-        let xScale = forcedX ?? Scales.scale(for: ChartPlan.extent(items, .x, horizontal: horizontal, spec: chart.xSpec), spec: chart.xSpec, tickTarget: xTarget)
+        let xTarget = Swift.max(3, Int(plotWidth / 80))
+        let xScale =
+            forcedX
+            ?? Scales.scale(
+                for: ChartPlan.extent(items, .x, horizontal: horizontal, spec: chart.xSpec), spec: chart.xSpec,
+                tickTarget: xTarget, exact: exact)
         self.xScale = xScale
         self.yScale = yScale
         xTicks = Scales.ticks(xScale, target: xTarget)
@@ -139,6 +148,11 @@ struct ChartPlan {
     }
 
     // MARK: Extents
+
+    /// A chart of tiles (heat-map rectangles and contours) fills its axes exactly, without rounding out.
+    static func fitsExactly(_ items: [MarkItem]) -> Bool {
+        items.contains { $0.kind == .rectangle } && items.allSatisfy { $0.kind == .rectangle || $0.kind == .contour }
+    }
 
     /// Bars are horizontal when y holds categories and x does not.
     static func isHorizontal(_ items: [MarkItem]) -> Bool {

@@ -50,11 +50,12 @@ enum AxisScale: Sendable, Hashable {
         }
     }
 
-    /// Fractional start and width of a category's band (20 % padding between bands).
-    func band(of category: String) -> (start: Double, width: Double)? {
+    /// Fractional start and width of a category's band (20 % padding between bands unless `padded` is false).
+    func band(of category: String, padded: Bool = true) -> (start: Double, width: Double)? {
         guard case .band(let categories) = self, let index = categories.firstIndex(of: category) else { return nil }
         let step = 1 / Double(categories.count)
-        return (step * (Double(index) + 0.1), step * 0.8)
+        let padding = padded ? 0.1 : 0
+        return (step * (Double(index) + padding), step * (1 - 2 * padding))
     }
 
     private func bandCentre(of category: String, in categories: [String]) -> Double {
@@ -93,7 +94,7 @@ enum Scales {
     }
 
     /// Turns an extent into a scale: rounded out to nice ticks unless a domain is given.
-    static func scale(for extent: Extent, spec: ScaleSpec, tickTarget: Int) -> AxisScale {
+    static func scale(for extent: Extent, spec: ScaleSpec, tickTarget: Int, exact: Bool = false) -> AxisScale {
         if case .band(let categories) = extent { return .band(categories) }
         let log = spec.type == .log
         if let domain = spec.domain, domain.lowerBound < domain.upperBound, !log || domain.lowerBound > 0 {
@@ -111,6 +112,7 @@ enum Scales {
             low -= pad
             high += pad
         }
+        if exact { return .continuous(low: low, high: high, log: false) }
         let step = niceStep((high - low) / Double(Swift.max(2, tickTarget)))
         return .continuous(low: floor(low / step + 1e-9) * step, high: ceil(high / step - 1e-9) * step, log: false)
     }

@@ -92,8 +92,10 @@ public struct DensityGrid: Sendable, Hashable {
                 for k in 0..<4 where v[k] >= level { index |= 1 << k }
                 if index == 0 || index == 15 { continue }
                 // The crossing on edge k (from corner k to corner k+1).
+                // Interpolated from the edge's left or lower end, so that the neighbouring cell, which
+                // shares the edge, computes exactly the same point.
                 func crossing(_ edge: Int) -> (Double, Double) {
-                    let a = edge, b = (edge + 1) % 4
+                    let (a, b) = edge < 2 ? (edge, edge + 1) : ((edge + 1) % 4, edge)
                     let t = v[a] == v[b] ? 0.5 : (level - v[a]) / (v[b] - v[a])
                     return (corner[a].0 + t * (corner[b].0 - corner[a].0), corner[a].1 + t * (corner[b].1 - corner[a].1))
                 }

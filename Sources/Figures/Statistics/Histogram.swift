@@ -107,7 +107,8 @@ public struct Histogram: ChartContent {
         let n = Double(values.count)
         let span = last - first
         func equalBins(_ count: Int) -> [Double] {
-            (0...count).map { index in index == count ? last : first + span * Double(index) / Double(count) }
+            let step = span / Double(count)  // as numpy.linspace: start + i·step
+            return (0...count).map { index in index == count ? last : first + Double(index) * step }
         }
         func binsOfWidth(_ width: Double) -> [Double] {
             guard width > 0, width.isFinite, high > low else { return equalBins(1) }
