@@ -38,8 +38,10 @@ test: setup build swift-tests python-tests
 swift-tests:
 	$(SWIFT) test -c $(CONFIG)
 
-python-tests: install
-	@if ls tests/python/test_*.py >/dev/null 2>&1; then $(PYTHON) -m pytest -q tests/python; else echo "no Python tests yet"; fi
+python-tests:
+	@if ls tests/python/test_*.py >/dev/null 2>&1; then \
+	  $(MAKE) --no-print-directory install && $(PYTHON) -m pytest -q tests/python; \
+	else echo "no Python tests yet"; fi
 
 run: setup install
 	@mkdir -p out
