@@ -12,6 +12,7 @@ import Foundation
 import Inference
 
 let quick = CommandLine.arguments.contains("--quick")
+let swiftOnly = CommandLine.arguments.contains("--swift-only")
 let n = quick ? 50_000 : 200_000
 let k = 5
 let iterations = 100
@@ -155,6 +156,7 @@ for d in [2, 8] {
     print("  per iteration: \(exps) exp, \(logs) log, \(String(format: "%.1f", flops / 1e6)) Mflop")
     print(String(format: "  two-core floor from the measured exp and scalar multiply-add costs: %.2f ms/iteration (%.0f%% of the measured time)", floorSeconds * 1e3, floorSeconds * 1e3 / swiftMs * 100))
     print(String(format: "  final average log-likelihood (Swift): %.10f", fit!.trace[fit!.trace.count - 2]))
+    if swiftOnly { continue }
     let py = try runPython(data, p)
     if let ms = py["ms_per_iteration"].flatMap(Double.init) {
         print("  scikit-learn \(String(format: "%.2f", ms)) ms/iteration (total \(py["seconds_total"] ?? "?") s); lower bound \(py["lower_bound"] ?? "?")")

@@ -109,7 +109,7 @@ public struct FittedGaussianMixture: Sendable {
     /// - Throws: `InferenceError` for empty data, NaN or infinity, or the wrong number of columns.
     public func scoreSamples(_ data: DataMatrix) throws -> [Double] {
         try check(data)
-        return _mixturePass(data, factors, output: .scores, parallel: parallel)
+        return _mixturePass(_BlockedRows(data), factors, output: .scores, parallel: parallel)
     }
 
     /// The posterior probabilities p(z = k | x) of the components for every row.
@@ -119,7 +119,7 @@ public struct FittedGaussianMixture: Sendable {
     public func predictProbabilities(_ data: DataMatrix) throws -> [[Double]] {
         try check(data)
         let k = state.components
-        let flat = _mixturePass(data, factors, output: .responsibilities, parallel: parallel)
+        let flat = _mixturePass(_BlockedRows(data), factors, output: .responsibilities, parallel: parallel)
         return (0..<data.rowCount).map { Array(flat[($0 * k)..<(($0 + 1) * k)]) }
     }
 
@@ -130,7 +130,7 @@ public struct FittedGaussianMixture: Sendable {
     public func predict(_ data: DataMatrix) throws -> [Int] {
         try check(data)
         let k = state.components
-        let flat = _mixturePass(data, factors, output: .responsibilities, parallel: parallel)
+        let flat = _mixturePass(_BlockedRows(data), factors, output: .responsibilities, parallel: parallel)
         return (0..<data.rowCount).map { i in
             var best = 0
             for c in 1..<max(k, 1) where flat[i * k + c] > flat[i * k + best] { best = c }

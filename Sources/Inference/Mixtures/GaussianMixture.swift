@@ -153,12 +153,13 @@ public struct GaussianMixture: Sendable {
         var state = initial
         var trace: [Double] = []
         var snapshots: [GaussianMixtureSnapshot] = []
+        let blocked = _BlockedRows(data)
         var previous = -Double.infinity
         var converged = false
         var iterations = 0
         for t in 1...maxIterations {
             let factors = try _ComponentFactors(state, context: "EM iteration \(t)")
-            let stats = _mixturePass(data, factors, output: .statistics, parallel: parallel)
+            let stats = _mixturePass(blocked, factors, output: .statistics, parallel: parallel)
             let bound = stats[0] / n
             guard bound.isFinite else {
                 throw InferenceError(.numericalFailure, "EM iteration \(t): the log-likelihood is \(bound)")
@@ -176,7 +177,7 @@ public struct GaussianMixture: Sendable {
             previous = bound
         }
         let factors = try _ComponentFactors(state, context: "after EM iteration \(iterations)")
-        let scores = _mixturePass(data, factors, output: .scores, parallel: parallel)
+        let scores = _mixturePass(blocked, factors, output: .scores, parallel: parallel)
         var total = 0.0
         for s in scores { total += s }
         let finalBound = total / n
