@@ -12,7 +12,7 @@ import Testing
         .chartTitle("Convergence")
         let text = chart.mimeBundle.plainText
         #expect(text.hasPrefix("Chart: Convergence"))
-        #expect(text.contains("x axis: iteration (linear, 0 to 10)"), "rounded out to nice ticks")
+        #expect(text.contains("x axis: iteration (linear, 0 to 9)"))
         #expect(text.contains("y axis: ELBO"))
         #expect(text.contains("10 line points, 1 rule"))
         #expect(chart.mimeBundle.representations["image/svg+xml"]?.hasPrefix("<svg") == true)

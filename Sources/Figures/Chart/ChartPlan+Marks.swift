@@ -272,7 +272,11 @@ extension ChartPlan {
             }
             writer.raw(">\n")
             for item in batch {
-                guard let (x0, x1) = interval(item, .x), let (y0, y1) = interval(item, .y) else { continue }
+                guard var (x0, x1) = interval(item, .x), var (y0, y1) = interval(item, .y) else { continue }
+                if item.kind == .rectangle {
+                    // Tiles snap to whole pixels so that neighbours share edges exactly: no seams.
+                    (x0, x1, y0, y1) = (x0.rounded(), x1.rounded(), y0.rounded(), y1.rounded())
+                }
                 writer.raw("<rect")
                 writer.attribute("x", Swift.min(x0, x1))
                 writer.attribute("y", Swift.min(y0, y1))

@@ -148,7 +148,7 @@ extension ChartPlan {
             writer.raw("</g>\n")
             let span = range.upperBound - range.lowerBound
             let scale = AxisScale.continuous(low: range.lowerBound, high: span > 0 ? range.upperBound : range.lowerBound + 1, log: false)
-            let step = Scales.niceStep((span > 0 ? span : 1) / 5)
+            let step = Scales.tickStep(low: range.lowerBound, high: span > 0 ? range.upperBound : range.lowerBound + 1, target: 4)
             var k = (range.lowerBound / step - 1e-9).rounded(.up)
             while k * step <= range.upperBound + step * 1e-9 {
                 let f = scale.fraction(k * step)

@@ -202,7 +202,8 @@ struct ChartPlan {
                     if !categories.contains(channel.value.label) { categories.append(channel.value.label) }
                 }
             }
-            return .band(categories)
+            // The first category reads first: leftmost on x, topmost on y.
+            return .band(axis == .y ? categories.reversed() : categories)
         }
         guard low <= high else { return .empty }
         let sorted = Array(Set(barPositions)).sorted()
@@ -210,6 +211,12 @@ struct ChartPlan {
             let gap = zip(sorted, sorted.dropFirst()).map { $1 - $0 }.min() ?? 1
             low = Swift.min(low, sorted[0] - gap / 2)
             high = Swift.max(high, sorted[sorted.count - 1] + gap / 2)
+        }
+        // Symbols and error bars keep a little distance from the axes.
+        if !log && !spec.isFixed && items.contains(where: { [.point, .errorBar, .ellipse].contains($0.kind) }) {
+            let margin = 0.03 * Swift.max(high - low, Swift.abs(high) * 1e-9)
+            low -= margin
+            high += margin
         }
         return .numeric(low, high)
     }

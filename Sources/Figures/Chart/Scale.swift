@@ -73,6 +73,8 @@ enum AxisScale: Sendable, Hashable {
 struct ScaleSpec: Sendable, Hashable {
     var domain: ClosedRange<Double>?
     var type: ScaleType = .linear
+
+    var isFixed: Bool { domain != nil }
 }
 
 /// A tick: its value, its position in 0…1 and its label (empty for minor ticks).
@@ -83,14 +85,29 @@ struct Tick: Sendable, Hashable {
 }
 
 enum Scales {
-    /// A 1-2-5 step near `rough`.
+    /// The 1-2-5 step nearest to `rough` (on a log scale, as d3 does).
     static func niceStep(_ rough: Double) -> Double {
         guard rough > 0, rough.isFinite else { return 1 }
-        let exponent = floor(log10(rough))
-        let base = pow(10, exponent)
-        let fraction = rough / base
-        let nice: Double = fraction <= 1 ? 1 : fraction <= 2 ? 2 : fraction <= 5 ? 5 : 10
+        let base = pow(10, floor(log10(rough)))
+        let ratio = rough / base
+        let nice: Double = ratio >= 50.0.squareRoot() ? 10 : ratio >= 10.0.squareRoot() ? 5 : ratio >= 2.0.squareRoot() ? 2 : 1
         return nice * base
+    }
+
+    /// The next smaller 1-2-5 step.
+    static func smallerStep(_ step: Double) -> Double {
+        let base = pow(10, floor(log10(step) + 1e-9))
+        let ratio = (step / base).rounded()
+        return ratio == 5 ? 2 * base : ratio == 2 ? base : base / 2
+    }
+
+    /// A step for ticks across low…high: near `target` intervals, and at least three ticks.
+    static func tickStep(low: Double, high: Double, target: Int) -> Double {
+        var step = niceStep((high - low) / Double(Swift.max(2, target)))
+        while ((high / step + 1e-9).rounded(.down) - (low / step - 1e-9).rounded(.up)) < 2 {
+            step = smallerStep(step)
+        }
+        return step
     }
 
     /// Turns an extent into a scale: rounded out to nice ticks unless a domain is given.
@@ -113,8 +130,17 @@ enum Scales {
             high += pad
         }
         if exact { return .continuous(low: low, high: high, log: false) }
-        let step = niceStep((high - low) / Double(Swift.max(2, tickTarget)))
-        return .continuous(low: floor(low / step + 1e-9) * step, high: ceil(high / step - 1e-9) * step, log: false)
+        // Round out to whole steps; widening can change the step, so repeat until it settles.
+        var step = niceStep((high - low) / Double(Swift.max(2, tickTarget)))
+        var niceLow = low, niceHigh = high
+        for _ in 0..<5 {
+            niceLow = floor(low / step + 1e-9) * step
+            niceHigh = ceil(high / step - 1e-9) * step
+            let next = niceStep((niceHigh - niceLow) / Double(Swift.max(2, tickTarget)))
+            if next == step { break }
+            step = next
+        }
+        return .continuous(low: niceLow, high: niceHigh, log: false)
     }
 
     /// The ticks of a scale.
@@ -125,7 +151,7 @@ enum Scales {
                 Tick(fraction: (Double(index) + 0.5) / Double(categories.count), label: name, major: true)
             }
         case .continuous(let low, let high, false):
-            let step = niceStep((high - low) / Double(Swift.max(2, target)))
+            let step = tickStep(low: low, high: high, target: target)
             var ticks: [Tick] = []
             var k = (low / step - 1e-9).rounded(.up)
             while k * step <= high + step * 1e-9, ticks.count < 100 {
