@@ -1,1 +1,0 @@
-// Placeholder: the Kernel module is being written.

@@ -1,5 +1,0 @@
-import Testing
-
-@Suite struct KernelPlaceholderTests {
-    @Test func builds() { #expect(Bool(true)) }
-}
