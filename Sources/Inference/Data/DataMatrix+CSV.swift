@@ -61,7 +61,7 @@ extension DataMatrix {
     public init(csv text: String, header: CSVHeader = .automatic) throws {
         var lines: [(number: Int, fields: [_CSVField])] = []
         var lineNumber = 0
-        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        for rawLine in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
             lineNumber += 1
             var line = rawLine
             if line.last == "\r" { line = line.dropLast() }

@@ -43,6 +43,29 @@ public struct FittedGaussianMixture: Sendable {
         self.parallel = parallel
     }
 
+    /// A mixture with the given parameters, for scoring and sampling without fitting.
+    ///
+    /// It has no training data: `trace` and `snapshots` are empty, `iterations` and `trainingRows` are 0,
+    /// `logLikelihood` is 0, and the `bic`/`aic` properties mean nothing; use `bic(_:)` and `aic(_:)`.
+    /// - Parameters:
+    ///   - parameters: weights summing to one, K means of length d, K positive-definite d × d covariances.
+    ///   - covariance: how to read the covariances (diagonal keeps the diagonal, spherical its mean,
+    ///     tied averages them with the weights).
+    /// - Throws: `InferenceError` for weights that are negative or do not sum to one, shapes that do not
+    ///   fit, or a covariance that is not symmetric positive definite.
+    public init(parameters: GaussianMixtureParameters, covariance: GaussianMixture.CovarianceType = .full) throws {
+        guard let d = parameters.means.first?.count, d > 0 else {
+            throw InferenceError(.invalidInput, "the parameters have no means (or means of length 0)")
+        }
+        let config = GaussianMixture(
+            components: parameters.weights.count, covariance: covariance, initialization: .parameters(parameters))
+        guard config.components >= 1 else { throw InferenceError(.invalidInput, "a mixture needs at least one weight") }
+        let state = try config.stateFromParameters(parameters, dimension: d)
+        self.init(
+            state: state, factors: try _ComponentFactors(state, context: "the given parameters"), trace: [],
+            converged: true, iterations: 0, snapshots: [], trainingRows: 0, logLikelihood: 0, parallel: true)
+    }
+
     /// The final parameters.
     public var parameters: GaussianMixtureParameters { state.parameters }
     /// The mixing weights πₖ.

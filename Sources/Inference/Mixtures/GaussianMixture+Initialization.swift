@@ -55,7 +55,7 @@ extension GaussianMixture {
     }
 
     /// Checks user-given parameters and converts them to the internal form.
-    private func stateFromParameters(_ p: GaussianMixtureParameters, dimension d: Int) throws -> _MixtureState {
+    func stateFromParameters(_ p: GaussianMixtureParameters, dimension d: Int) throws -> _MixtureState {
         let k = components
         guard p.weights.count == k, p.means.count == k else {
             throw InferenceError(
