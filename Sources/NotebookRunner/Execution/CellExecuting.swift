@@ -1,0 +1,25 @@
+import CellEngine
+
+/// What the runner needs from an engine: run a cell, stop it, stop for good.
+///
+/// `CellSession` is the real one; tests drive the runner with scripted engines.
+public protocol CellExecuting: AnyObject, Sendable {
+    /// Compiles and runs one cell, blocking until it finishes; see `CellSession.execute`.
+    func execute(
+        _ code: String,
+        options: ExecuteOptions,
+        onEvent: @escaping @Sendable (CellEvent) -> Void,
+        onInput: (@Sendable (InputRequest) -> String?)?
+    ) -> Result<CellSuccess, CellFailure>
+
+    /// Stops the running cell, if any.
+    func interrupt()
+
+    /// Stops the worker; the engine is not used afterwards.
+    func shutdown()
+}
+
+extension CellSession: CellExecuting {}
+
+/// Makes a fresh engine for one notebook.
+public typealias CellEngineFactory = @Sendable () throws -> any CellExecuting

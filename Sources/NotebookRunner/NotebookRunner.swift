@@ -1,1 +1,0 @@
-// Placeholder: the NotebookRunner module is being written.

@@ -1,5 +1,0 @@
-import Testing
-
-@Suite struct NotebookRunnerPlaceholderTests {
-    @Test func builds() { #expect(Bool(true)) }
-}

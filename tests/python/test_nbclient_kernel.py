@@ -1,0 +1,78 @@
+"""Proof through Jupyter's own clients: the project's notebooks (and the runner's fixtures) execute with
+`jupyter nbconvert --execute`, with `papermill` (with a parameter) and with nbclient against the installed
+`swift-inference` kernelspec, and every output notebook passes nbformat.validate.
+
+Needs the kernelspec: `swift-inference install --user` (make test installs it).
+"""
+import glob
+import os
+import shutil
+import subprocess
+
+import nbformat
+import pytest
+from jupyter_client.kernelspec import KernelSpecManager
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+FIXTURES = os.path.join(ROOT, "Tests", "NotebookRunnerTests", "Fixtures")
+NOTEBOOKS = sorted(glob.glob(os.path.join(ROOT, "notebooks", "*.ipynb"))) + [
+    os.path.join(FIXTURES, "hello.ipynb"), os.path.join(FIXTURES, "parameters.ipynb")]
+TIMEOUT = 900
+
+
+@pytest.fixture(scope="module", autouse=True)
+def kernelspec():
+    specs = KernelSpecManager().find_kernel_specs()
+    assert "swift-inference" in specs, "install the kernelspec first: swift-inference install --user"
+    return specs["swift-inference"]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=os.path.basename)
+def test_nbconvert_executes_and_output_validates(tmp_path, path):
+    result = subprocess.run(
+        ["jupyter", "nbconvert", "--to", "notebook", "--execute", "--ExecutePreprocessor.timeout=600",
+         "--output-dir", str(tmp_path), path],
+        capture_output=True, text=True, timeout=TIMEOUT)
+    assert result.returncode == 0, result.stderr[-4000:]
+    out = nbformat.read(str(tmp_path / os.path.basename(path)), as_version=4)
+    nbformat.validate(out)
+    code = [c for c in out.cells if c.cell_type == "code" and c.source.strip()]
+    assert all(c.execution_count is not None for c in code)
+    assert not any(o.output_type == "error" for c in code for o in c.outputs)
+
+
+def test_papermill_injects_a_parameter(tmp_path):
+    source = os.path.join(FIXTURES, "parameters.ipynb")
+    output = tmp_path / "out.ipynb"
+    result = subprocess.run(
+        ["papermill", "-k", "swift-inference", "-p", "seed", "7", "--execution-timeout", "600", source, str(output)],
+        capture_output=True, text=True, timeout=TIMEOUT)
+    assert result.returncode == 0, result.stderr[-4000:]
+    out = nbformat.read(str(output), as_version=4)
+    nbformat.validate(out)
+    injected = [c for c in out.cells if "injected-parameters" in c.metadata.get("tags", [])]
+    assert len(injected) == 1
+    printed = "".join(o.get("text", "") for c in out.cells for o in c.get("outputs", []))
+    assert "seed 7" in printed
+
+
+@pytest.mark.parametrize("path", [p for p in NOTEBOOKS if os.path.dirname(p).endswith("notebooks")][:1]
+                         or [os.path.join(FIXTURES, "hello.ipynb")], ids=os.path.basename)
+def test_papermill_runs_a_project_notebook(tmp_path, path):
+    output = tmp_path / os.path.basename(path)
+    result = subprocess.run(
+        ["papermill", "-k", "swift-inference", "--execution-timeout", "600", path, str(output)],
+        capture_output=True, text=True, timeout=TIMEOUT)
+    assert result.returncode == 0, result.stderr[-4000:]
+    nbformat.validate(nbformat.read(str(output), as_version=4))
+
+
+def test_nbclient_records_timing_and_keeps_state_between_cells(tmp_path):
+    from nbclient import NotebookClient
+    nb = nbformat.read(os.path.join(FIXTURES, "hello.ipynb"), as_version=4)
+    client = NotebookClient(nb, kernel_name="swift-inference", timeout=600, record_timing=True)
+    client.execute()
+    nbformat.validate(nb)
+    assert "shell.execute_reply" in nb.cells[1].metadata.execution
+    assert nb.cells[2].outputs[-1].data["text/plain"].strip() == "42"
+    assert nb.metadata.language_info.name == "swift"
