@@ -143,11 +143,18 @@ public struct ChartGrid: Sendable, NotebookDisplayable {
 /// The result builder behind `ChartGrid { … }`: charts, `for` loops and `if` statements of charts.
 @resultBuilder
 public enum ChartGridBuilder {
+    /// One chart.
     public static func buildExpression(_ chart: Chart) -> [Chart] { [chart] }
+    /// An array of charts, e.g. from `map`.
     public static func buildExpression(_ charts: [Chart]) -> [Chart] { charts }
+    /// The statements of a block, in order.
     public static func buildBlock(_ parts: [Chart]...) -> [Chart] { parts.flatMap { $0 } }
+    /// An `if` without `else`.
     public static func buildOptional(_ part: [Chart]?) -> [Chart] { part ?? [] }
+    /// The `if` branch.
     public static func buildEither(first: [Chart]) -> [Chart] { first }
+    /// The `else` branch.
     public static func buildEither(second: [Chart]) -> [Chart] { second }
+    /// The iterations of a `for` loop.
     public static func buildArray(_ parts: [[Chart]]) -> [Chart] { parts.flatMap { $0 } }
 }

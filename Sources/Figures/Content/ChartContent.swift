@@ -29,13 +29,21 @@ public struct ChartElements: ChartContent {
 /// The result builder behind `Chart { … }`: statements, `if`, `if`/`else` and `for` loops of marks.
 @resultBuilder
 public enum ChartContentBuilder {
+    /// A mark or other content.
     public static func buildExpression(_ content: some ChartContent) -> ChartElements { content.chartElements }
+    /// An array of contents, e.g. from `map`.
     public static func buildExpression(_ contents: [any ChartContent]) -> ChartElements { ChartElements(contents) }
+    /// The statements of a block, in order.
     public static func buildBlock(_ parts: ChartElements...) -> ChartElements { ChartElements(parts.flatMap(\.items)) }
+    /// An `if` without `else`.
     public static func buildOptional(_ part: ChartElements?) -> ChartElements { part ?? ChartElements() }
+    /// The `if` branch.
     public static func buildEither(first: ChartElements) -> ChartElements { first }
+    /// The `else` branch.
     public static func buildEither(second: ChartElements) -> ChartElements { second }
+    /// The iterations of a `for` loop.
     public static func buildArray(_ parts: [ChartElements]) -> ChartElements { ChartElements(parts.flatMap(\.items)) }
+    /// An `if #available` block.
     public static func buildLimitedAvailability(_ part: ChartElements) -> ChartElements { part }
 }
 

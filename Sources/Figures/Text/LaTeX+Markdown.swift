@@ -27,13 +27,3 @@ public struct Markdown: Sendable, Hashable, NotebookDisplayable {
 
     public var mimeBundle: MIMEBundle { MIMEBundle(plainText: source, ["text/markdown": source]) }
 }
-
-extension Chart: CustomStringConvertible {
-    /// The plain-text summary.
-    public var description: String { summary }
-}
-
-extension Table: CustomStringConvertible {
-    /// The aligned plain-text table.
-    public var description: String { plainText }
-}
