@@ -12,11 +12,11 @@ import Testing
         let exact = try model.exactAmortizationGapReport(on: data)
         let options = AmortizationGapOptions(
             importanceSamples: 2000, elboSamples: 2000,
-            refinement: RefinementOptions(steps: 400, samplesPerStep: 16, learningRate: 0.05))
+            refinement: RefinementOptions(steps: 400, samplesPerStep: 16, learningRate: 0.05), proposalScale: 2)
         let estimated = try model.vae.amortizationGapReport(on: data, options: options, generator: &g)
         // Both gaps are real on this model: a diagonal q for a correlated posterior, and a random encoder.
         #expect(exact.approximationGap.mean > 0.1)
-        #expect(exact.amortizationGap.mean > 0.5)
+        #expect(exact.amortizationGap.mean > 0.3)
         let pairs: [(MeanAndStandardError, MeanAndStandardError)] = [
             (estimated.logEvidence, exact.logEvidence), (estimated.refinedELBO, exact.refinedELBO),
             (estimated.amortizedELBO, exact.amortizedELBO), (estimated.approximationGap, exact.approximationGap),
@@ -25,11 +25,12 @@ import Testing
         for (e, x) in pairs {
             #expect(abs(e.mean - x.mean) < e.standardError)
         }
-        // Paired per example: Monte Carlo and refinement error only.
+        // Paired per example: only Monte Carlo error (4 standard errors) and a little unconverged
+        // refinement / IWAE bias (0.01 nats) separate the estimate from the exact value.
         for (e, x) in zip(estimated.examples, exact.examples) {
-            #expect(abs(e.logEvidence - x.logEvidence) < 0.02)
-            #expect(abs(e.refinedELBO - x.refinedELBO) < 0.03)
-            #expect(abs(e.amortizedELBO - x.amortizedELBO) < 0.1)
+            #expect(abs(e.logEvidence - x.logEvidence) < 4 * e.logEvidenceStandardError + 0.01)
+            #expect(abs(e.refinedELBO - x.refinedELBO) < 4 * e.refinedELBOStandardError + 0.01)
+            #expect(abs(e.amortizedELBO - x.amortizedELBO) < 4 * e.amortizedELBOStandardError)
         }
         #expect(estimated.description.contains("amortization gap"))
     }

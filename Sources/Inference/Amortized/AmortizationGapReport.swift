@@ -6,12 +6,23 @@ public struct AmortizationGapOptions: Sendable, Hashable {
     public var elboSamples: Int
     /// How q* is found.
     public var refinement: RefinementOptions
+    /// The IWAE proposal is q* with its standard deviations multiplied by this factor (≥ 1).
+    ///
+    /// A mean-field q* is narrower than a correlated posterior, and a proposal with less than half
+    /// the posterior's variance in some direction gives importance weights of infinite variance,
+    /// so that IWAE converges slowly and its standard error is unreliable. Widening the proposal
+    /// keeps the weights' variance finite at a modest cost in efficiency.
+    public var proposalScale: Double
 
     /// Creates gap-report settings.
-    public init(importanceSamples: Int = 1000, elboSamples: Int = 1000, refinement: RefinementOptions = RefinementOptions()) {
+    public init(
+        importanceSamples: Int = 1000, elboSamples: Int = 1000, refinement: RefinementOptions = RefinementOptions(),
+        proposalScale: Double = 1.5
+    ) {
         self.importanceSamples = importanceSamples
         self.elboSamples = elboSamples
         self.refinement = refinement
+        self.proposalScale = proposalScale
     }
 }
 
@@ -33,16 +44,28 @@ public struct AmortizationGapReport: Sendable, Hashable, CustomStringConvertible
         public var refinedELBO: Double
         /// L[q], the ELBO of the encoder's q(z|x).
         public var amortizedELBO: Double
+        /// Monte Carlo standard error of `logEvidence` (0 when exact).
+        public var logEvidenceStandardError: Double
+        /// Monte Carlo standard error of `refinedELBO` (0 when exact).
+        public var refinedELBOStandardError: Double
+        /// Monte Carlo standard error of `amortizedELBO` (0 when exact).
+        public var amortizedELBOStandardError: Double
         /// log p(x) − L[q*].
         public var approximationGap: Double { logEvidence - refinedELBO }
         /// L[q*] − L[q].
         public var amortizationGap: Double { refinedELBO - amortizedELBO }
 
-        /// Creates one example's entry.
-        public init(logEvidence: Double, refinedELBO: Double, amortizedELBO: Double) {
+        /// Creates one example's entry; the standard errors are those of Monte Carlo estimates.
+        public init(
+            logEvidence: Double, refinedELBO: Double, amortizedELBO: Double, logEvidenceStandardError: Double = 0,
+            refinedELBOStandardError: Double = 0, amortizedELBOStandardError: Double = 0
+        ) {
             self.logEvidence = logEvidence
             self.refinedELBO = refinedELBO
             self.amortizedELBO = amortizedELBO
+            self.logEvidenceStandardError = logEvidenceStandardError
+            self.refinedELBOStandardError = refinedELBOStandardError
+            self.amortizedELBOStandardError = amortizedELBOStandardError
         }
     }
 
@@ -92,8 +115,8 @@ public struct AmortizationGapReport: Sendable, Hashable, CustomStringConvertible
 extension VAE {
     /// Estimates log p(x), L[q*], L[q] and both gaps for every example of a data set.
     ///
-    /// For each x: q = encoder(x); q* = `refine(x)` from q; log p̂(x) = IWAE-K with q* as the
-    /// proposal; L[q] and L[q*] by Monte Carlo with `elboSamples` draws (unbiased). log p̂(x) is biased
+    /// For each x: q = encoder(x); q* = `refine(x)` from q; log p̂(x) = IWAE-K with q* (widened by
+    /// `proposalScale`) as the proposal; L[q] and L[q*] by Monte Carlo with `elboSamples` draws (unbiased). log p̂(x) is biased
     /// low by O(1/K) and L[q*] is biased low by whatever refinement leaves unconverged, so the
     /// approximation gap is, if anything, under-estimated and the amortization gap over-estimated
     /// by that refinement shortfall. Examples are split between two threads, each with its own
@@ -116,6 +139,10 @@ extension VAE {
         guard options.importanceSamples >= 2, options.elboSamples >= 2 else {
             throw InferenceError(.invalidInput, "the gap report needs at least 2 importance and 2 ELBO samples")
         }
+        guard options.proposalScale >= 1, options.proposalScale.isFinite else {
+            throw InferenceError(.invalidInput, "the proposal scale is \(options.proposalScale); it must be at least 1")
+        }
+        let logScale = _amLog(options.proposalScale)
         let root = generator.split(stream: 0x6761_7073)
         let slots = _AmSlots<Result<AmortizationGapReport.Example, InferenceError>>(count: data.count)
         let n = data.count
@@ -129,11 +156,20 @@ extension VAE {
                     let x = data[i]
                     let q = try vae.encode(x)
                     let qStar = try vae.refine(x, from: q, options: options.refinement, generator: &g)
+                    let proposal = VariationalParameters(
+                        _unchecked: qStar.mean, qStar.logStandardDeviation.map { $0 + logScale })
                     let logP = try vae.importanceWeightedLogEvidence(
-                        x, proposal: qStar, samples: options.importanceSamples, generator: &g)
+                        x, proposal: proposal, samples: options.importanceSamples, generator: &g)
                     let lStar = try vae.elbo(x, q: qStar, samples: options.elboSamples, generator: &g)
                     let lq = try vae.elbo(x, q: q, samples: options.elboSamples, generator: &g)
-                    slots.set(i, .success(.init(logEvidence: logP.mean, refinedELBO: lStar.mean, amortizedELBO: lq.mean)))
+                    slots.set(
+                        i,
+                        .success(
+                            .init(
+                                logEvidence: logP.mean, refinedELBO: lStar.mean, amortizedELBO: lq.mean,
+                                logEvidenceStandardError: logP.standardError,
+                                refinedELBOStandardError: lStar.standardError,
+                                amortizedELBOStandardError: lq.standardError)))
                 } catch let error as InferenceError {
                     slots.set(i, .failure(InferenceError(error.kind, "example \(i): \(error.message)")))
                 } catch {
