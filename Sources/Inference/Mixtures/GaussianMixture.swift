@@ -31,13 +31,17 @@ public struct GaussianMixture: Sendable {
         /// k-means++ seeding followed by Lloyd's k-means; each row is then assigned to its nearest centre
         /// and the parameters are the M-step of those hard assignments (scikit-learn's default).
         case kMeans
-        /// Greedy k-means++ seeding (2 + ⌊ln K⌋ candidates per centre); rows are assigned to the nearest seed.
+        /// Greedy k-means++ seeding (2 + ⌊ln K⌋ candidates per centre); every row is assigned to its
+        /// nearest seed and the parameters are the M-step of that assignment. (scikit-learn instead gives
+        /// each component only its seed row, with covariance `reg_covar`·I.)
         case kMeansPlusPlus
         /// Responsibilities drawn uniformly at random and normalised per row, then an M-step.
         case random
-        /// K distinct rows chosen at random as means; rows are assigned to the nearest of them.
+        /// K distinct rows chosen at random; every row is assigned to the nearest of them and the
+        /// parameters are the M-step of that assignment.
         case randomFromData
-        /// The given K means; rows are assigned to the nearest, which sets the weights and covariances.
+        /// The given K means, kept as they are; assigning every row to the nearest mean sets the weights
+        /// and covariances.
         case means([[Double]])
         /// Exactly these parameters (covariances as full d × d matrices; their off-diagonal entries are
         /// ignored for diagonal and spherical fits, which keep the diagonal, resp. its mean).

@@ -175,9 +175,21 @@ func _mixturePass(
                         let work: @Sendable (Int) -> Void = { chunk in
                             let lo = chunk * _chunkBlocks
                             let hi = min(blocks, lo + _chunkBlocks)
-                            _passChunk(
-                                p, blocks: lo..<hi, rows: n, d: d, k: k, diagonal: diagonal, layout: layout,
-                                output: output, statsBase: chunk * perChunk)
+                            // Fixed small dimensions get their own specialisation, with loops the
+                            // compiler unrolls; the rest share the general one.
+                            func run<D: _Dimension>(_ dim: D) {
+                                _passChunk(
+                                    p, dim, blocks: lo..<hi, rows: n, k: k, diagonal: diagonal, layout: layout,
+                                    output: output, statsBase: chunk * perChunk)
+                            }
+                            switch d {
+                            case 1: run(_Dimension1())
+                            case 2: run(_Dimension2())
+                            case 3: run(_Dimension3())
+                            case 4: run(_Dimension4())
+                            case 8: run(_Dimension8())
+                            default: run(_AnyDimension(value: d))
+                            }
                         }
                         if parallel && chunks > 1 {
                             DispatchQueue.concurrentPerform(iterations: chunks, execute: work)
@@ -198,12 +210,24 @@ func _mixturePass(
     return total
 }
 
+/// The data dimension, as a type so that fixed dimensions can be specialised.
+protocol _Dimension {
+    var value: Int { get }
+}
+struct _Dimension1: _Dimension { var value: Int { 1 } }
+struct _Dimension2: _Dimension { var value: Int { 2 } }
+struct _Dimension3: _Dimension { var value: Int { 3 } }
+struct _Dimension4: _Dimension { var value: Int { 4 } }
+struct _Dimension8: _Dimension { var value: Int { 8 } }
+struct _AnyDimension: _Dimension { var value: Int }
+
 /// The pass over one chunk of blocks.
 @inline(never)
-func _passChunk(
-    _ p: _PassPointers, blocks: Range<Int>, rows n: Int, d: Int, k: Int, diagonal: Bool,
+func _passChunk<D: _Dimension>(
+    _ p: _PassPointers, _ dimension: D, blocks: Range<Int>, rows n: Int, k: Int, diagonal: Bool,
     layout: _StatisticsLayout, output: _PassOutput, statsBase: Int
 ) {
+    let d = dimension.value
     let packed = layout.packed
     // Scratch: K×d deltas, K log-probabilities; lane accumulators for the statistics.
     let scratch = UnsafeMutablePointer<_Lanes>.allocate(capacity: k &* d &+ k)
