@@ -20,7 +20,7 @@ extension JupyterKernel {
         action.sa_flags = SA_RESTART
         sigemptyset(&action.sa_mask)
         sigaction(SIGINT, &action, nil)
-        _ = KernelThread(name: "sigint") { [self] in
+        _ = KernelThread(name: "sigint", detached: true) { [self] in
             var readable = pollfd(fd: pipe.readEnd, events: Int16(POLLIN), revents: 0)
             while true {
                 if poll(&readable, 1, -1) > 0 {

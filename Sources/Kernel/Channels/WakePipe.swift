@@ -39,7 +39,10 @@ final class KernelThread: @unchecked Sendable {
     private var thread = pthread_t()
     private let body: () -> Void
 
-    init(name: String, _ body: @escaping @Sendable () -> Void) {
+    /// - Parameters:
+    ///   - name: for error messages.
+    ///   - detached: a detached thread frees itself when done and cannot be joined.
+    init(name: String, detached: Bool = false, _ body: @escaping @Sendable () -> Void) {
         self.body = body
         var attributes = pthread_attr_t()
         pthread_attr_init(&attributes)
@@ -52,6 +55,7 @@ final class KernelThread: @unchecked Sendable {
         }, box)
         pthread_attr_destroy(&attributes)
         if result != 0 { fatalError("pthread_create failed for \(name): \(result)") }
+        if detached { pthread_detach(thread) }
     }
 
     func join() {

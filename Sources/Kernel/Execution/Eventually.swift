@@ -8,7 +8,7 @@ final class Eventually<Value: Sendable>: @unchecked Sendable {
 
     init(name: String, _ compute: @escaping @Sendable () -> Value) {
         group.enter()
-        _ = KernelThread(name: name) { [self] in
+        _ = KernelThread(name: name, detached: true) { [self] in
             let value = compute()
             stored.withLock { $0 = value }
             group.leave()
