@@ -3,7 +3,7 @@ from the cache, with --jobs 1 and --jobs 2. Prints one line per configuration.
 
     python3 Benchmarks/python/runner_bench.py [NOTEBOOK ...] [--repeat N]
 
-The binary is $SWIFT_INFERENCE, else the newest of .build/{release,debug}/swift-inference.
+The binary is $SWIFT_INFERENCE_BIN, else the newest of .build/{release,debug}/swift-inference.
 """
 import argparse
 import glob
@@ -19,13 +19,13 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 
 
 def binary():
-    explicit = os.environ.get("SWIFT_INFERENCE")
+    explicit = os.environ.get("SWIFT_INFERENCE_BIN")
     if explicit:
         return explicit
     candidates = [os.path.join(ROOT, ".build", kind, "swift-inference") for kind in ("release", "debug")]
     existing = [c for c in candidates if os.path.exists(c)]
     if not existing:
-        sys.exit("build the CLI first (swift build -c release) or set SWIFT_INFERENCE")
+        sys.exit("build the CLI first (swift build -c release) or set SWIFT_INFERENCE_BIN")
     return max(existing, key=os.path.getmtime)
 
 

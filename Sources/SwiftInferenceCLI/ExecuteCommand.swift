@@ -17,7 +17,7 @@ struct ExecuteCommand: ParsableCommand {
             Parameters: -p NAME VALUE (or -p NAME=VALUE) injects a cell tagged 'injected-parameters' after the \
             cell tagged 'parameters', redeclaring NAME with a typed Swift literal: 42 (Int), 0.5 (Double), \
             true (Bool), [1, 2] (array), anything else a String; a name declared in the parameters cell keeps \
-            its declared type.
+            its declared type. Write negative numbers as -p NAME=-1.
 
             Cell time limits: --cell-timeout, overridden per cell by metadata "timeout": SECONDS or a tag \
             'timeout=SECONDS' ('timeout=none' for no limit). --check compares re-executed outputs with the \

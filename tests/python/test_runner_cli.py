@@ -1,6 +1,6 @@
 """The `swift-inference execute` command line: exit codes, bad input, outputs that nbformat accepts.
 
-The binary is $SWIFT_INFERENCE, else the newest of .build/{release,debug}/swift-inference.
+The binary is the one conftest.py finds ($SWIFT_INFERENCE_BIN, else what `make` built, else the newest build).
 Tests that execute Swift need the cell engine (compiler, worker, support library) next to the binary.
 """
 import json
@@ -11,6 +11,7 @@ import sys
 
 import nbformat
 import pytest
+from conftest import find_swift_inference
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 FIXTURES = os.path.join(ROOT, "Tests", "NotebookRunnerTests", "Fixtures")
@@ -19,13 +20,7 @@ EXIT = {"success": 0, "cell_error": 1, "timeout": 2, "worker_died": 3, "bad_inpu
 
 
 def binary():
-    explicit = os.environ.get("SWIFT_INFERENCE")
-    if explicit:
-        return explicit
-    candidates = [os.path.join(ROOT, ".build", kind, "swift-inference") for kind in ("release", "debug")]
-    existing = [c for c in candidates if os.path.exists(c)]
-    assert existing, "build the CLI first (swift build) or set SWIFT_INFERENCE"
-    return max(existing, key=os.path.getmtime)
+    return str(find_swift_inference())
 
 
 def execute(*args, cwd=None, timeout=600):

@@ -29,9 +29,9 @@ public enum RunnerExitCode: Int32, Sendable, Hashable, CaseIterable {
         case .cellError: "a cell failed (compile error or thrown error)"
         case .timeout: "a cell exceeded its time limit or the notebook's (or was interrupted)"
         case .workerDied: "a cell crashed the worker process (trap, fatal error or signal)"
-        case .badInput: "bad input: not a Swift nbformat 4 notebook, a bad parameter, or an unwritable output"
+        case .badInput: "bad input: bad notebook file, bad parameter or unwritable output"
         case .outputMismatch: "--check: executed outputs differ from the stored outputs"
-        case .engineUnavailable: "the cell engine could not start (compiler, worker or support library missing)"
+        case .engineUnavailable: "the cell engine could not start (swiftc, worker or library missing)"
         case .usage: "command-line usage error"
         }
     }
