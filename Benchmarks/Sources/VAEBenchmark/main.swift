@@ -1,1 +1,113 @@
-print("VAEBenchmark: not written yet")
+// VAEBenchmark: one training epoch of the digits VAE in Swift against the NumPy implementation of
+// the same network, arithmetic (float64) and batch size, measured in the same run.
+//
+// Usage: swift run -c release --package-path Benchmarks VAEBenchmark [--epochs E] [--quick]
+// For each configuration it prints the median epoch time of each side and the ratio, then trains
+// the lecture configuration until the ELBO settles and prints the wall time.
+import Foundation
+import Inference
+
+struct Configuration {
+    var name: String
+    var hidden: Int
+    var latent: Int
+    var batch: Int
+}
+
+let arguments = CommandLine.arguments
+let epochs = arguments.firstIndex(of: "--epochs").map { Int(arguments[$0 + 1])! } ?? 7
+let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().deletingLastPathComponent()
+let csv = packageRoot.appendingPathComponent("data/digits.csv").path
+let script = packageRoot.appendingPathComponent("Benchmarks/python/vae_numpy.py").path
+
+let digits = try DataMatrix.readCSV(path: csv).splittingLabels().features.rows.map { row in
+    row.map { $0 > 7 ? 1.0 : 0.0 }
+}
+print("digits: \(digits.count) × \(digits[0].count), binarized at 8; float64; Adam; one sample per example")
+
+func median(_ values: [Double]) -> Double {
+    let sorted = values.sorted()
+    return sorted[sorted.count / 2]
+}
+
+/// Process CPU time, all threads (robust to other load on a shared machine, and charges Swift
+/// for both of its threads).
+func cpuSeconds() -> Double {
+    var t = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
+    return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
+}
+
+func swiftEpochSeconds(_ c: Configuration) throws -> (seconds: Double, cpu: Double) {
+    var g = SeededGenerator(seed: 1)
+    var vae = try VAE(dataDimension: 64, latentDimension: c.latent, hiddenSizes: [c.hidden], generator: &g)
+    var times: [Double] = []
+    var cpu: [Double] = []
+    let options = VAETrainingOptions(epochs: 1, batchSize: c.batch, optimizer: .adam(learningRate: 1e-3))
+    for _ in 0..<(epochs + 1) {
+        let start = DispatchTime.now().uptimeNanoseconds
+        let cpuStart = cpuSeconds()
+        try vae.train(on: digits, options: options, generator: &g)
+        times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+        cpu.append(cpuSeconds() - cpuStart)
+    }
+    return (median(Array(times.dropFirst())), median(Array(cpu.dropFirst())))
+}
+
+func numpyEpochSeconds(_ c: Configuration) throws -> (seconds: Double, cpu: Double) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = [
+        "python3", script, csv, "--hidden", "\(c.hidden)", "--latent", "\(c.latent)", "--batch", "\(c.batch)",
+        "--epochs", "\(epochs + 1)",
+    ]
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    try process.run()
+    let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    // Drop the first (warm-up) epoch, as on the Swift side.
+    let lines = output.split(separator: "\n").filter { $0.hasPrefix("epoch ") }.dropFirst()
+    let times = lines.compactMap { Double($0.split(separator: " ")[3]) }
+    let cpu = lines.compactMap { Double($0.split(separator: " ")[5]) }
+    guard !times.isEmpty, cpu.count == times.count else {
+        throw InferenceError(.numericalFailure, "no timings from \(script): \(output)")
+    }
+    return (median(times), median(cpu))
+}
+
+let configurations = [
+    Configuration(name: "lecture (64-64-2, batch 32)", hidden: 64, latent: 2, batch: 32),
+    Configuration(name: "lecture (64-64-2, batch 100)", hidden: 64, latent: 2, batch: 100),
+    Configuration(name: "wide (64-128-8, batch 100)", hidden: 128, latent: 8, batch: 100),
+]
+print("median of \(epochs) epochs after one warm-up epoch")
+for c in configurations {
+    let swift = try swiftEpochSeconds(c)
+    let numpy = try numpyEpochSeconds(c)
+    func ms(_ s: Double) -> String { String(format: "%.2f", s * 1000) }
+    print(
+        "\(c.name): wall Swift \(ms(swift.seconds)) ms, NumPy \(ms(numpy.seconds)) ms → \(String(format: "%.2f", numpy.seconds / swift.seconds))×; CPU Swift \(ms(swift.cpu)) ms, NumPy \(ms(numpy.cpu)) ms → \(String(format: "%.2f", numpy.cpu / swift.cpu))× (goal ≥ 3×)"
+    )
+}
+
+if !arguments.contains("--quick") {
+    var g = SeededGenerator(seed: 2)
+    var vae = try VAE(dataDimension: 64, latentDimension: 2, hiddenSizes: [64], generator: &g)
+    let start = DispatchTime.now().uptimeNanoseconds
+    let result = try vae.train(
+        on: digits, options: VAETrainingOptions(epochs: 200, batchSize: 32, optimizer: .adam(learningRate: 2e-3)),
+        generator: &g)
+    let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    let trace = result.elboTrace
+    print(
+        "training 64-64-2, batch 32, 200 epochs: \(String(format: "%.1f", seconds)) s; ELBO epoch 1 \(String(format: "%.2f", trace[0])), epoch 50 \(String(format: "%.2f", trace[49])), epoch 200 \(String(format: "%.2f", trace[199])) nats"
+    )
+    var eg = SeededGenerator(seed: 3)
+    let sample = Array(digits.prefix(40))
+    let gapStart = DispatchTime.now().uptimeNanoseconds
+    let report = try vae.amortizationGapReport(on: sample, options: AmortizationGapOptions(importanceSamples: 5000), generator: &eg)
+    print("gap report on 40 digits (K = 5000): \(String(format: "%.1f", Double(DispatchTime.now().uptimeNanoseconds - gapStart) / 1e9)) s")
+    print(report)
+}

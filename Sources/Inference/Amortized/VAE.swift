@@ -294,8 +294,12 @@ final class _AmVAEWorkspace {
     let latentGradient: UnsafeMutablePointer<Double>
     /// weight · ∂ELBO/∂(encoder output) per row after `run` with gradients or `latentOnly`.
     let encoderOutputCotangent: UnsafeMutablePointer<Double>
+    let klBuffer: UnsafeMutablePointer<Double>
+    let priorMinusQBuffer: UnsafeMutablePointer<Double>
 
     init(vae: VAE, capacity: Int) {
+        klBuffer = .allocate(capacity: capacity)
+        priorMinusQBuffer = .allocate(capacity: capacity)
         encoder = _AmNetworkWorkspace(layers: vae.encoder.layers, capacity: capacity)
         decoder = _AmNetworkWorkspace(layers: vae.decoder.layers, capacity: capacity)
         likelihood = vae.likelihood
@@ -313,6 +317,8 @@ final class _AmVAEWorkspace {
         decoderCotangent.deallocate()
         latentGradient.deallocate()
         encoderOutputCotangent.deallocate()
+        klBuffer.deallocate()
+        priorMinusQBuffer.deallocate()
     }
 
     /// Σᵣ ELBOᵣ over `rows` rows with one reparameterized draw each.
@@ -344,8 +350,8 @@ final class _AmVAEWorkspace {
             qStride = 2 * l
         }
         // z = μ + σ ε and the KL terms.
-        var kl = [Double](repeating: 0, count: rows)
-        var priorMinusQ = [Double](repeating: 0, count: rows)
+        let kl = klBuffer
+        let priorMinusQ = priorMinusQBuffer
         for r in 0..<rows {
             let qr = q + r * qStride
             let er = noise + r * l
