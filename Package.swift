@@ -27,7 +27,7 @@ let package = Package(
         .testTarget(name: "InferenceTests", dependencies: ["Inference"]),
 
         .target(name: "Figures"),
-        .testTarget(name: "FiguresTests", dependencies: ["Figures"]),
+        .testTarget(name: "FiguresTests", dependencies: ["Figures"], exclude: ["Snapshots"]),
 
         // MARK: Running cells
 
