@@ -32,7 +32,9 @@ struct ExecuteCommand: ParsableCommand {
     @Argument(help: "Notebook files, or folders to search for .ipynb files.")
     var notebooks: [String] = []
 
-    @Option(name: [.short, .customLong("output-dir")], help: "Folder for executed notebooks (default: executed, or none with --check).")
+    @Option(
+        name: [.short, .customLong("output-dir")],
+        help: "Folder for executed notebooks (default: executed, or none with --check).")
     var outputDir: String?
 
     @Flag(help: "Overwrite each input notebook with its executed version.")

@@ -1,11 +1,12 @@
 import Foundation
-#if canImport(FoundationXML)
-    import FoundationXML
-#endif
 import NotebookJSON
 import NotebookRunner
 import Synchronization
 import Testing
+
+#if canImport(FoundationXML)
+    import FoundationXML
+#endif
 
 /// A fresh temporary folder per test.
 struct Scratch: ~Copyable {
@@ -40,8 +41,12 @@ struct Scratch: ~Copyable {
 }
 
 @Suite struct BatchRunnerTests {
-    static let good = Make.notebook([Make.markdown("m", "# Hi"), Make.code("a", "out: hello"), Make.code("b", "result: 2")])
-    static let failing = Make.notebook([Make.code("a", "out: ok"), Make.code("b", "throw: boom"), Make.code("c", "out: x")])
+    static let good = Make.notebook([
+        Make.markdown("m", "# Hi"), Make.code("a", "out: hello"), Make.code("b", "result: 2"),
+    ])
+    static let failing = Make.notebook([
+        Make.code("a", "out: ok"), Make.code("b", "throw: boom"), Make.code("c", "out: x"),
+    ])
 
     func runner(_ configuration: BatchConfiguration, lines: Locked<[String]>? = nil) -> BatchRunner {
         let progress = ProgressReporter(isTerminal: false) { text in lines?.withLock { $0.append(text) } }
@@ -73,7 +78,8 @@ struct Scratch: ~Copyable {
         let scratch = Scratch()
         let input = scratch.write("bad.ipynb", Self.failing)
         let lines = Locked<[String]>([])
-        let result = runner(BatchConfiguration(inputs: [input], outputDirectory: scratch.path + "/out"), lines: lines).run()
+        let result = runner(BatchConfiguration(inputs: [input], outputDirectory: scratch.path + "/out"), lines: lines)
+            .run()
         #expect(result.exitCode == .cellError)
         let written = try Notebook(jsonBytes: try FileSystem.read(scratch.path + "/out/bad.ipynb"))
         #expect(written.cells[0].outputs.count == 1)
@@ -101,7 +107,8 @@ struct Scratch: ~Copyable {
         let out = scratch.path + "/out"
         let result = runner(
             BatchConfiguration(
-                inputs: [good, bad], outputDirectory: out, summaryPath: out + "/summary.json", junitPath: out + "/junit.xml",
+                inputs: [good, bad], outputDirectory: out, summaryPath: out + "/summary.json",
+                junitPath: out + "/junit.xml",
                 htmlDirectory: out), lines: lines
         ).run()
         #expect(result.exitCode == .badInput)
@@ -114,7 +121,9 @@ struct Scratch: ~Copyable {
 
     @Test func aMissingFileIsBadInput() {
         let scratch = Scratch()
-        let result = runner(BatchConfiguration(inputs: [scratch.path + "/nope.ipynb"], outputDirectory: scratch.path + "/o")).run()
+        let result = runner(
+            BatchConfiguration(inputs: [scratch.path + "/nope.ipynb"], outputDirectory: scratch.path + "/o")
+        ).run()
         #expect(result.exitCode == .badInput)
         #expect(result.inputErrors.first?.description.contains("nope.ipynb: no such file") == true)
     }
@@ -160,7 +169,8 @@ struct Scratch: ~Copyable {
         _ = scratch.write("nbs/a.ipynb", Self.good)
         _ = scratch.write("nbs/.ipynb_checkpoints/a-checkpoint.ipynb", "junk")
         _ = scratch.write("nbs/notes.txt", "junk")
-        let result = runner(BatchConfiguration(inputs: [scratch.path + "/nbs"], outputDirectory: scratch.path + "/out")).run()
+        let result = runner(BatchConfiguration(inputs: [scratch.path + "/nbs"], outputDirectory: scratch.path + "/out"))
+            .run()
         #expect(result.exitCode == .success)
         #expect(result.notebooks.map { ($0.input as NSString).lastPathComponent } == ["a.ipynb", "b.ipynb"])
     }
@@ -170,7 +180,9 @@ struct Scratch: ~Copyable {
         let crash = scratch.write("1.ipynb", Make.notebook([Make.code("a", "crash")]))
         let hang = scratch.write("2.ipynb", Make.notebook([Make.code("a", "hang")]))
         let good = scratch.write("0.ipynb", Self.good)
-        let result = runner(BatchConfiguration(inputs: [good, crash, hang], outputDirectory: scratch.path + "/out", jobs: 2)).run()
+        let result = runner(
+            BatchConfiguration(inputs: [good, crash, hang], outputDirectory: scratch.path + "/out", jobs: 2)
+        ).run()
         #expect(result.notebooks.map(\.outcome) == [.succeeded, .workerDied, .timedOut])
         #expect(result.exitCode == .workerDied)
         #expect(result.exitCode.rawValue == 3)

@@ -21,7 +21,8 @@ import Testing
         let stored: [Output] = [
             .stream(name: "stdout", text: "a  \r\n"), .stream(name: "stdout", text: "b\n\n"),
             .executeResult(executionCount: 4, data: ["text/plain": "Model at 0x00007f3a2c001230"], metadata: ["x": 1]),
-            .displayData(data: ["image/svg+xml": "<svg>\n  <g id=\"a1\"><use href=\"#a1\"/></g>\n</svg>"], metadata: [:]),
+            .displayData(
+                data: ["image/svg+xml": "<svg>\n  <g id=\"a1\"><use href=\"#a1\"/></g>\n</svg>"], metadata: [:]),
             .error(name: "E", value: "v", traceback: ["/tmp/build-1/cell.swift:3"]),
         ]
         let rerun: [Output] = [
@@ -34,10 +35,13 @@ import Testing
     }
 
     @Test func aChangedValueIsReportedWithADiff() throws {
-        var stored = executed(Make.notebook([Make.code("a", "out: ELBO -12.5\nout: done"), Make.code("b", "out: same")]))
+        var stored = executed(
+            Make.notebook([Make.code("a", "out: ELBO -12.5\nout: done"), Make.code("b", "out: same")]))
         stored.cells[0].outputs = [.stream(name: "stdout", text: "ELBO -12.4\ndone\n")]
         let mismatches = NotebookComparison.mismatches(
-            stored: stored, executed: executed(Make.notebook([Make.code("a", "out: ELBO -12.5\nout: done"), Make.code("b", "out: same")])))
+            stored: stored,
+            executed: executed(
+                Make.notebook([Make.code("a", "out: ELBO -12.5\nout: done"), Make.code("b", "out: same")])))
         #expect(mismatches.count == 1)
         #expect(mismatches[0].id == "a")
         #expect(mismatches[0].diff.contains("-ELBO -12.4"))
@@ -46,7 +50,10 @@ import Testing
     }
 
     @Test func ignoredCellsAreNotCompared() {
-        let source = Make.notebook([Make.code("a", "out: now", tags: ["nbval-ignore-output"]), Make.code("b", "out: t", tags: ["check-ignore-output"])])
+        let source = Make.notebook([
+            Make.code("a", "out: now", tags: ["nbval-ignore-output"]),
+            Make.code("b", "out: t", tags: ["check-ignore-output"]),
+        ])
         var stored = executed(source)
         stored.cells[0].outputs = [.stream(name: "stdout", text: "then\n")]
         stored.cells[1].outputs = []
@@ -63,7 +70,8 @@ import Testing
         let progress = ProgressReporter(isTerminal: false) { text in lines.withLock { $0.append(text) } }
         let junit = scratch.path + "/junit.xml"
         let result = BatchRunner(
-            configuration: BatchConfiguration(inputs: [good, drifted], check: true, junitPath: junit), progress: progress
+            configuration: BatchConfiguration(inputs: [good, drifted], check: true, junitPath: junit),
+            progress: progress
         ) { ScriptedEngine() }.run()
         #expect(result.exitCode == .outputMismatch)
         #expect(result.exitCode.rawValue == 5)
@@ -76,7 +84,8 @@ import Testing
 
     @Test func lineDiffHunks() {
         #expect(LineDiff.unified(expected: "a\nb", actual: "a\nb") == nil)
-        let diff = LineDiff.unified(expected: "1\n2\n3\n4\n5\n6\n7\n8\n9", actual: "1\n2\n3\n4\nfive\n6\n7\n8\n9", context: 1)
+        let diff = LineDiff.unified(
+            expected: "1\n2\n3\n4\n5\n6\n7\n8\n9", actual: "1\n2\n3\n4\nfive\n6\n7\n8\n9", context: 1)
         #expect(diff == "--- stored\n+++ executed\n@@ -4,3 +4,3 @@\n 4\n-5\n+five\n 6")
     }
 }

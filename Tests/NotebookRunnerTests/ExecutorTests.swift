@@ -28,7 +28,10 @@ import Testing
             ])
         #expect(run.notebook.cells[2].executionCount == nil)
         #expect(run.notebook.cells[3].executionCount == 2)
-        #expect(run.notebook.cells[3].outputs == [.executeResult(executionCount: 2, data: ["text/plain": "42"], metadata: [:])])
+        #expect(
+            run.notebook.cells[3].outputs == [
+                .executeResult(executionCount: 2, data: ["text/plain": "42"], metadata: [:])
+            ])
         #expect(run.cells.map(\.status) == [.succeeded, .empty, .succeeded])
     }
 
@@ -55,7 +58,9 @@ import Testing
         #expect(
             run.notebook.cells[1].outputs == [
                 .stream(name: "stdout", text: "partial\n"),
-                .error(name: "InferenceError", value: "data row 17 is NaN", traceback: ["InferenceError: data row 17 is NaN"]),
+                .error(
+                    name: "InferenceError", value: "data row 17 is NaN",
+                    traceback: ["InferenceError: data row 17 is NaN"]),
             ])
         #expect(run.cells.map(\.status) == [.succeeded, .failed, .notRun])
         #expect(run.stoppingCell?.id == "b")

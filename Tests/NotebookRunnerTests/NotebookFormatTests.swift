@@ -27,7 +27,8 @@ import Testing
         #expect(notebook.cells[0].outputs[0] == .stream(name: "stdout", text: "one\ntwo\n"))
         #expect(
             notebook.cells[0].outputs[1]
-                == .executeResult(executionCount: 3, data: ["text/plain": "1", "application/json": ["a": [1, 2]]], metadata: [:]))
+                == .executeResult(
+                    executionCount: 3, data: ["text/plain": "1", "application/json": ["a": [1, 2]]], metadata: [:]))
         #expect(notebook.cells[0].outputs[2] == .error(name: "E", value: "v", traceback: ["t1", "t2"]))
         #expect(notebook.cells[1].tags == ["intro"])
         #expect(notebook.metadata["custom"] == 7)
@@ -112,7 +113,8 @@ import Testing
     }
 
     @Test func namesTheCellOfAMissingField() {
-        let text = #"{"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [{"cell_type": "markdown", "metadata": {}, "source": ""}, {"cell_type": "markdown", "source": ""}]}"#
+        let text =
+            #"{"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [{"cell_type": "markdown", "metadata": {}, "source": ""}, {"cell_type": "markdown", "source": ""}]}"#
         #expect(throws: NotebookError(.missingField, file: "x.ipynb", at: "cells[1]", "missing field 'metadata'")) {
             try Self.read(text)
         }

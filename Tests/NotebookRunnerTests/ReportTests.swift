@@ -48,7 +48,11 @@ import Testing
         code.outputs = [
             .stream(name: "stdout", text: "<b>\n"),
             .displayData(
-                data: ["text/plain": "chart", "image/svg+xml": "<?xml version=\"1.0\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\"><script>x()</script><circle r=\"2\"/></svg>"],
+                data: [
+                    "text/plain": "chart",
+                    "image/svg+xml":
+                        "<?xml version=\"1.0\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\"><script>x()</script><circle r=\"2\"/></svg>",
+                ],
                 metadata: [:]),
             .executeResult(executionCount: 1, data: ["text/plain": "a < b"], metadata: [:]),
             .error(name: "E", value: "v", traceback: ["\u{1B}[31mE: v\u{1B}[0m"]),

@@ -104,7 +104,8 @@ public struct BatchRunner: Sendable {
                 if !undeclared.isEmpty {
                     let noun = undeclared.count == 1 ? "parameter" : "parameters"
                     progress.line(
-                        "warning: \(file): \(noun) \(undeclared.joined(separator: ", ")) not declared in a cell tagged 'parameters'")
+                        "warning: \(file): \(noun) \(undeclared.joined(separator: ", ")) not declared in a cell tagged 'parameters'"
+                    )
                 }
                 var output: String? = nil
                 if configuration.inPlace {
@@ -115,10 +116,12 @@ public struct BatchRunner: Sendable {
                 if let target = output {
                     let key = FileSystem.standardized(target)
                     if let other = outputs[key] {
-                        throw NotebookError(.badOptions, file: file, "would write the same output file as \(other) (\(target))")
+                        throw NotebookError(
+                            .badOptions, file: file, "would write the same output file as \(other) (\(target))")
                     }
                     if !configuration.inPlace && key == FileSystem.standardized(file) {
-                        throw NotebookError(.badOptions, file: file, "output would overwrite the input; use --inplace to do that")
+                        throw NotebookError(
+                            .badOptions, file: file, "output would overwrite the input; use --inplace to do that")
                     }
                     outputs[key] = file
                 }
@@ -168,7 +171,9 @@ public struct BatchRunner: Sendable {
         let logOutput = configuration.logOutput
         let observer = ExecutionObserver(
             cellStarted: { index, number, count in
-                reporter.status("\(label): cell \(number)/\(count) running… (\(ProgressReporter.format(clock.now - notebookStart)))")
+                reporter.status(
+                    "\(label): cell \(number)/\(count) running… (\(ProgressReporter.format(clock.now - notebookStart)))"
+                )
             },
             cellFinished: { record, count in
                 guard record.status != .notRun else { return }

@@ -13,7 +13,9 @@ public enum FileSystem {
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw NotebookError(.unreadable, file: path, "no such file")
         }
-        guard !isDirectory.boolValue else { throw NotebookError(.unreadable, file: path, "is a folder, not a notebook") }
+        guard !isDirectory.boolValue else {
+            throw NotebookError(.unreadable, file: path, "is a folder, not a notebook")
+        }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw NotebookError(.unreadable, file: path, "cannot be read (\(String(cString: strerror(errno))))")
         }
@@ -29,7 +31,8 @@ public enum FileSystem {
     public static func writeAtomically(_ bytes: [UInt8], to path: String) throws(NotebookError) {
         let folder = (path as NSString).deletingLastPathComponent
         let name = (path as NSString).lastPathComponent
-        let temporary = (folder.isEmpty ? "." : folder) + "/.\(name).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let temporary =
+            (folder.isEmpty ? "." : folder) + "/.\(name).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         var mode: mode_t = 0o644
         var info = stat()
         if stat(path, &info) == 0 { mode = info.st_mode & 0o7777 }
@@ -68,7 +71,8 @@ public enum FileSystem {
         do {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         } catch {
-            throw NotebookError(.unwritable, file: folder, "output folder cannot be created (\(error.localizedDescription))")
+            throw NotebookError(
+                .unwritable, file: folder, "output folder cannot be created (\(error.localizedDescription))")
         }
         let probe = folder + "/.swift-inference-write-probe-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         let fd = open(probe, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
@@ -102,7 +106,9 @@ public enum FileSystem {
                 while let relative = walker.nextObject() as? String {
                     let components = relative.split(separator: "/")
                     if components.contains(where: { $0.hasPrefix(".") }) { continue }
-                    if relative.hasSuffix(".ipynb") { found.append(path.hasSuffix("/") ? path + relative : path + "/" + relative) }
+                    if relative.hasSuffix(".ipynb") {
+                        found.append(path.hasSuffix("/") ? path + relative : path + "/" + relative)
+                    }
                 }
             }
             if found.isEmpty {

@@ -40,7 +40,9 @@ extension Cell {
     /// `nil` means the cell says nothing and the default applies.
     public var ownTimeout: Duration?? {
         if let value = metadata["timeout"] {
-            if let seconds = value.doubleValue { return seconds > 0 ? .some(.milliseconds(Int64(seconds * 1000))) : .some(nil) }
+            if let seconds = value.doubleValue {
+                return seconds > 0 ? .some(.milliseconds(Int64(seconds * 1000))) : .some(nil)
+            }
             if value.isNull { return .some(nil) }
         }
         for tag in tags where tag.hasPrefix("timeout=") {

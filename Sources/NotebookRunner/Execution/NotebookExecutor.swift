@@ -100,7 +100,8 @@ public struct NotebookExecutor: Sendable {
             let result: Result<CellSuccess, CellFailure>
             if let deadline, deadline <= clock.now {
                 result = .failure(
-                    CellFailure(kind: .timedOut, name: "Timeout", message: "the notebook's time limit was reached",
+                    CellFailure(
+                        kind: .timedOut, name: "Timeout", message: "the notebook's time limit was reached",
                         traceback: ["Timeout: the notebook's time limit was reached before this cell started"]))
             } else {
                 result = engine.execute(
@@ -117,7 +118,8 @@ public struct NotebookExecutor: Sendable {
             for event in recorder.events {
                 displays.apply(event, cell: index, notebook: &notebook)
             }
-            var record = CellRecord(index: index, id: cell.id, executionCount: counter, status: .succeeded, duration: duration)
+            var record = CellRecord(
+                index: index, id: cell.id, executionCount: counter, status: .succeeded, duration: duration)
             switch result {
             case .success(let success):
                 if let value = success.result {

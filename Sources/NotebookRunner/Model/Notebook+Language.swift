@@ -12,7 +12,8 @@ extension Notebook {
                 }
             } else if let name = spec["name"]?.stringValue, !name.lowercased().contains("swift") {
                 throw NotebookError(
-                    .wrongLanguage, at: "metadata.kernelspec.name", "the notebook's kernel '\(name)' is not a Swift kernel")
+                    .wrongLanguage, at: "metadata.kernelspec.name",
+                    "the notebook's kernel '\(name)' is not a Swift kernel")
             }
         }
         if case .object(let info)? = metadata["language_info"], let name = info["name"]?.stringValue,

@@ -145,7 +145,8 @@ extension Notebook {
             guard !type.contains("Any") else {
                 throw NotebookError(
                     .badParameter,
-                    "cannot tell the type of parameter '\(parameter.name)'; declare it with a type in the parameters cell")
+                    "cannot tell the type of parameter '\(parameter.name)'; declare it with a type in the parameters cell"
+                )
             }
             let literal: String
             do {

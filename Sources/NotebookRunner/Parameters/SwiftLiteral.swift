@@ -154,7 +154,8 @@ public enum SwiftLiteral: Sendable, Hashable {
             if c.isASCII, c.isNumber {
                 sawDigit = true
             } else if c == "-" || c == "+" {
-                if i != 0, !text.dropLast(text.count - i).hasSuffix("e"), !text.dropLast(text.count - i).hasSuffix("E") {
+                if i != 0, !text.dropLast(text.count - i).hasSuffix("e"), !text.dropLast(text.count - i).hasSuffix("E")
+                {
                     return false
                 }
             } else if c != "." && c != "e" && c != "E" && c != "_" {

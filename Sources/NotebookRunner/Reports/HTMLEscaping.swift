@@ -23,7 +23,9 @@ enum HTML {
     static func withoutScripts(_ markup: String) -> String {
         var text = markup
         while let open = text.range(of: "<script", options: .caseInsensitive) {
-            if let close = text.range(of: "</script>", options: .caseInsensitive, range: open.upperBound..<text.endIndex) {
+            if let close = text.range(
+                of: "</script>", options: .caseInsensitive, range: open.upperBound..<text.endIndex)
+            {
                 text.removeSubrange(open.lowerBound..<close.upperBound)
             } else {
                 text.removeSubrange(open.lowerBound..<text.endIndex)

@@ -18,7 +18,8 @@ public enum HTMLExporter {
             switch cell.kind {
             case .markdown:
                 body.append(
-                    "<section class=\"cell markdown\" id=\"cell-\(HTML.escape(cell.id))\">" + MarkdownRenderer.html(cell.source)
+                    "<section class=\"cell markdown\" id=\"cell-\(HTML.escape(cell.id))\">"
+                        + MarkdownRenderer.html(cell.source)
                         + "</section>")
             case .raw:
                 body.append(
@@ -106,7 +107,9 @@ public enum HTMLExporter {
 
     static func withoutXMLProlog(_ svg: String) -> String {
         var text = Substring(svg)
-        while let start = text.firstIndex(where: { !$0.isWhitespace }), text[start...].hasPrefix("<?") || text[start...].hasPrefix("<!DOCTYPE") {
+        while let start = text.firstIndex(where: { !$0.isWhitespace }),
+            text[start...].hasPrefix("<?") || text[start...].hasPrefix("<!DOCTYPE")
+        {
             guard let end = text[start...].firstIndex(of: ">") else { break }
             text = text[text.index(after: end)...]
         }

@@ -23,7 +23,8 @@ public enum JUnitReport {
                     case .failed:
                         counts.errors += 1
                         let failure = record.failure
-                        body = "<error type=\"\(attribute(failure?.name ?? "Error"))\" message=\"\(attribute(failure?.message ?? ""))\">"
+                        body =
+                            "<error type=\"\(attribute(failure?.name ?? "Error"))\" message=\"\(attribute(failure?.message ?? ""))\">"
                             + text((failure?.traceback ?? []).joined(separator: "\n")) + "</error>"
                     case .notRun:
                         counts.skipped += 1
@@ -31,11 +32,13 @@ public enum JUnitReport {
                     case .succeeded, .allowedFailure, .empty:
                         if let mismatch = mismatchByIndex[record.index] {
                             counts.failures += 1
-                            body = "<failure type=\"OutputMismatch\" message=\"outputs differ from the stored outputs\">"
+                            body =
+                                "<failure type=\"OutputMismatch\" message=\"outputs differ from the stored outputs\">"
                                 + text(mismatch.diff) + "</failure>"
                         }
                     }
-                    let open = "<testcase classname=\"\(attribute(item.input))\" name=\"\(attribute(name))\" time=\"\(seconds(record.duration))\""
+                    let open =
+                        "<testcase classname=\"\(attribute(item.input))\" name=\"\(attribute(name))\" time=\"\(seconds(record.duration))\""
                     cases.append(body.isEmpty ? open + "/>" : open + ">" + body + "</testcase>")
                 }
             } else {
@@ -43,7 +46,8 @@ public enum JUnitReport {
                 counts.errors += 1
                 cases.append(
                     "<testcase classname=\"\(attribute(item.input))\" name=\"notebook\" time=\"0\">"
-                        + "<error type=\"\(attribute(item.outcome.rawValue))\" message=\"\(attribute(item.message ?? ""))\"/></testcase>")
+                        + "<error type=\"\(attribute(item.outcome.rawValue))\" message=\"\(attribute(item.message ?? ""))\"/></testcase>"
+                )
             }
             let time = item.run.map { seconds($0.duration) } ?? "0"
             suites.append(

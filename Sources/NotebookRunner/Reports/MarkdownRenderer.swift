@@ -43,7 +43,8 @@ public enum MarkdownRenderer {
             if var open = fence {
                 if trimmed.hasPrefix(open.marker) && trimmed.allSatisfy({ $0 == open.marker.first }) {
                     let language = open.language.isEmpty ? "" : " class=\"language-\(HTML.escape(open.language))\""
-                    out.append("<pre><code\(language)>" + HTML.escape(open.lines.joined(separator: "\n")) + "</code></pre>")
+                    out.append(
+                        "<pre><code\(language)>" + HTML.escape(open.lines.joined(separator: "\n")) + "</code></pre>")
                     fence = nil
                 } else {
                     open.lines.append(line)
@@ -170,20 +171,23 @@ public enum MarkdownRenderer {
                     continue
                 }
             }
-            if c == "[", let closeText = find(["]", "("], from: i + 1), let closeURL = find([")"], from: closeText + 2) {
+            if c == "[", let closeText = find(["]", "("], from: i + 1), let closeURL = find([")"], from: closeText + 2)
+            {
                 let label = String(chars[(i + 1)..<closeText])
                 let url = String(chars[(closeText + 2)..<closeURL]).trimmingSpaces
                 if !label.contains("]") && !url.contains(" ") {
                     let lower = url.lowercased()
-                    let safe = !(lower.hasPrefix("javascript:") || lower.hasPrefix("data:") || lower.hasPrefix("vbscript:"))
-                    out += safe
+                    let safe =
+                        !(lower.hasPrefix("javascript:") || lower.hasPrefix("data:") || lower.hasPrefix("vbscript:"))
+                    out +=
+                        safe
                         ? "<a href=\"\(HTML.escape(url))\">" + inline(label) + "</a>"
                         : inline(label)
                     i = closeURL + 1
                     continue
                 }
             }
-            if (c == "*" || c == "_"), i + 1 < chars.count, chars[i + 1] == c {
+            if c == "*" || c == "_", i + 1 < chars.count, chars[i + 1] == c {
                 if strongOpen {
                     out += "</strong>"
                     strongOpen = false

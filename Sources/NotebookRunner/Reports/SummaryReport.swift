@@ -47,7 +47,9 @@ public enum SummaryReport {
             }
             if !item.mismatches.isEmpty {
                 entry["mismatched_cells"] = .array(
-                    item.mismatches.map { ["index": .number(Double($0.index)), "id": .string($0.id), "diff": .string($0.diff)] })
+                    item.mismatches.map {
+                        ["index": .number(Double($0.index)), "id": .string($0.id), "diff": .string($0.diff)]
+                    })
             }
             notebooks.append(.object(entry))
         }

@@ -57,13 +57,19 @@ final class ScriptedEngine: CellExecuting {
                         traceback: ["cell:1:1: error: cannot find 'x' in scope"]))
             case "throw":
                 return .failure(
-                    CellFailure(kind: .thrownError, name: "InferenceError", message: argument, traceback: ["InferenceError: \(argument)"]))
+                    CellFailure(
+                        kind: .thrownError, name: "InferenceError", message: argument,
+                        traceback: ["InferenceError: \(argument)"]))
             case "crash":
                 return .failure(
-                    CellFailure(kind: .crash, name: "Fatal error", message: "Index out of range", traceback: ["Fatal error: Index out of range"]))
+                    CellFailure(
+                        kind: .crash, name: "Fatal error", message: "Index out of range",
+                        traceback: ["Fatal error: Index out of range"]))
             case "hang":
                 return .failure(
-                    CellFailure(kind: .timedOut, name: "Timeout", message: "the cell ran longer than its time limit", traceback: ["Timeout"]))
+                    CellFailure(
+                        kind: .timedOut, name: "Timeout", message: "the cell ran longer than its time limit",
+                        traceback: ["Timeout"]))
             default: continue
             }
         }
@@ -107,7 +113,9 @@ enum Make {
     static func notebook(_ cells: [Cell]) -> Notebook {
         Notebook(
             cells: cells,
-            metadata: ["kernelspec": ["name": "swift-inference", "display_name": "Swift (Inference)", "language": "swift"]])
+            metadata: [
+                "kernelspec": ["name": "swift-inference", "display_name": "Swift (Inference)", "language": "swift"]
+            ])
     }
 }
 
