@@ -185,5 +185,59 @@ def test_jobs_two_runs_every_notebook(tmp_path):
         assert out.cells[0].outputs[0].text == f"{i}\n"
 
 
+def test_inplace_overwrites_only_when_asked(tmp_path):
+    nb = write(tmp_path / "a.ipynb", notebook([nbformat.v4.new_code_cell('print("x")')]))
+    before = open(nb).read()
+    assert execute(nb, "-o", str(tmp_path / "out")).returncode == 0
+    assert open(nb).read() == before
+    assert execute(nb, "--inplace", "--no-timing").returncode == 0
+    out = nbformat.read(nb, as_version=4)
+    nbformat.validate(out)
+    assert out.cells[0].outputs[0].text == "x\n"
+    assert "execution" not in out.cells[0].metadata
+    assert sorted(os.listdir(tmp_path)) == ["a.ipynb", "out"]  # no temporary files left behind
+
+
+def test_raises_exception_tag_and_allow_errors(tmp_path):
+    cells = [
+        nbformat.v4.new_code_cell('let a = [1]\nprint(a[3])', metadata={"tags": ["raises-exception"]}),
+        nbformat.v4.new_code_cell("let y: Int = \"no\""),
+        nbformat.v4.new_code_cell('print("reached")'),
+    ]
+    nb = write(tmp_path / "e.ipynb", notebook(cells))
+    stopped = execute(nb, "-o", str(tmp_path / "stop"))
+    assert stopped.returncode == EXIT["cell_error"], stopped.stderr
+    assert "cell 1 [" in stopped.stderr and "FAILED: CompileError" in stopped.stderr
+    allowed = execute(nb, "-o", str(tmp_path / "allow"), "--allow-errors")
+    assert allowed.returncode == EXIT["success"], allowed.stderr
+    out = nbformat.read(str(tmp_path / "allow" / "e.ipynb"), as_version=4)
+    assert [c.outputs[-1].output_type for c in out.cells] == ["error", "error", "stream"]
+
+
+def test_notebook_timeout_and_cell_timeout_tag(tmp_path):
+    spin = "var n = 0\nwhile true { n &+= 1 }"
+    tagged = write(tmp_path / "t.ipynb", notebook([
+        nbformat.v4.new_code_cell(spin, metadata={"tags": ["timeout=3"]})]))
+    result = execute(tagged, "-o", str(tmp_path / "out"), "--summary", str(tmp_path / "s.json"))
+    assert result.returncode == EXIT["timeout"], result.stderr
+    summary = json.loads((tmp_path / "s.json").read_text())
+    assert summary["notebooks"][0]["failed_cell"]["kind"] == "timedOut"
+    whole = write(tmp_path / "w.ipynb", notebook([nbformat.v4.new_code_cell('print("a")'),
+                                                   nbformat.v4.new_code_cell(spin)]))
+    result = execute(whole, "-o", str(tmp_path / "out2"), "--timeout", "4")
+    assert result.returncode == EXIT["timeout"], result.stderr
+    assert "notebook time limit" in result.stderr
+    out = nbformat.read(str(tmp_path / "out2" / "w.ipynb"), as_version=4)
+    assert out.cells[0].outputs[0].text == "a\n" and out.cells[1].outputs[-1].ename == "Timeout"
+
+
+def test_log_output_streams_cell_output_and_quiet_prints_nothing(tmp_path):
+    nb = write(tmp_path / "l.ipynb", notebook([nbformat.v4.new_code_cell('print("streamed line")')]))
+    logged = execute(nb, "-o", str(tmp_path / "out"), "--log-output")
+    assert "l.ipynb[0]| streamed line" in logged.stderr
+    quiet = execute(nb, "-o", str(tmp_path / "out"), "--quiet")
+    assert quiet.returncode == 0 and quiet.stderr == ""
+
+
 if __name__ == "__main__":
     sys.exit(pytest.main([__file__, "-v"]))
