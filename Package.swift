@@ -64,7 +64,7 @@ let package = Package(
         .testTarget(name: "KernelTests", dependencies: ["Kernel", "JupyterProtocol"]),
 
         .target(name: "NotebookRunner", dependencies: ["CellEngine"]),
-        .testTarget(name: "NotebookRunnerTests", dependencies: ["NotebookRunner"]),
+        .testTarget(name: "NotebookRunnerTests", dependencies: ["NotebookRunner"], exclude: ["Fixtures"]),
 
         // MARK: The command-line tool
 
