@@ -55,6 +55,8 @@ public final class JupyterKernel: @unchecked Sendable {
     private let stopping = Atomic<Bool>(false)
     /// Owned by the shell thread.
     private var cycle = ExecutionCycle()
+    /// Whether the shell thread is answering the requests queued behind a failed cell.
+    private var draining = false
 
     struct KernelStartError: Error {
         var message: String
@@ -233,11 +235,14 @@ public final class JupyterKernel: @unchecked Sendable {
     private func execute(_ message: JupyterMessage) {
         let request = ExecutionCycle.Request(content: message.content)
         perform(cycle.start(request), for: message, request: request)
-        if cycle.state == .aborting {
-            // Answer every execute request already queued with `aborted`, then run again.
-            while let frames = try? shell.receive(wait: false) {
-                handle(frames, socket: shell, channel: .shell)
-            }
+        if cycle.state == .aborting && !draining {
+            draining = true
+            defer { draining = false }
+            // Answer every execute request queued when the cell failed with `aborted`, then run again.
+            // The queue is taken first, so a request sent after an `aborted` reply arrived runs normally.
+            var queued: [[[UInt8]]] = []
+            while let frames = try? shell.receive(wait: false) { queued.append(frames) }
+            for frames in queued { handle(frames, socket: shell, channel: .shell) }
             cycle.queueDrained()
         }
     }
