@@ -2,7 +2,8 @@ import NotebookJSON
 
 /// The five channels of a Jupyter kernel.
 public enum JupyterChannel: String, Sendable, Hashable, CaseIterable {
-    case shell, iopub, stdin, control, heartbeat = "hb"
+    case shell, iopub, stdin, control
+    case heartbeat = "hb"
 }
 
 /// A kernel connection file: where to bind each channel and how to sign messages.
@@ -65,7 +66,8 @@ public struct ConnectionInfo: Sendable, Hashable {
         }
         let scheme = json["signature_scheme"]?.stringValue ?? "hmac-sha256"
         guard scheme == "hmac-sha256" else {
-            throw JupyterProtocolError(.connectionFile, "signature_scheme '\(scheme)' is not supported (use hmac-sha256)")
+            throw JupyterProtocolError(
+                .connectionFile, "signature_scheme '\(scheme)' is not supported (use hmac-sha256)")
         }
         self.init(
             transport: transport,

@@ -155,7 +155,11 @@ public final class JupyterKernel: @unchecked Sendable {
             if channel == .shell {
                 execute(message)
             } else {
-                reply(message, ExecutionCycle.errorContent(name: "WrongChannel", message: "execute_request belongs on the shell channel", count: cycle.executionCount), on: socket)
+                reply(
+                    message,
+                    ExecutionCycle.errorContent(
+                        name: "WrongChannel", message: "execute_request belongs on the shell channel",
+                        count: cycle.executionCount), on: socket)
             }
         case "is_complete_request":
             let verdict = CodeCompleteness(checking: message.content["code"]?.stringValue ?? "")
@@ -163,9 +167,17 @@ public final class JupyterKernel: @unchecked Sendable {
             if case .incomplete(let indent) = verdict { content["indent"] = .string(indent) }
             reply(message, content, on: socket)
         case "complete_request":
-            reply(message, assistant().completeReply(code: message.content["code"]?.stringValue ?? "", cursorPosition: message.content["cursor_pos"]?.intValue), on: socket)
+            reply(
+                message,
+                assistant().completeReply(
+                    code: message.content["code"]?.stringValue ?? "",
+                    cursorPosition: message.content["cursor_pos"]?.intValue), on: socket)
         case "inspect_request":
-            reply(message, assistant().inspectReply(code: message.content["code"]?.stringValue ?? "", cursorPosition: message.content["cursor_pos"]?.intValue), on: socket)
+            reply(
+                message,
+                assistant().inspectReply(
+                    code: message.content["code"]?.stringValue ?? "",
+                    cursorPosition: message.content["cursor_pos"]?.intValue), on: socket)
         case "history_request":
             reply(message, history.withLock { $0.reply(to: message.content) }, on: socket)
         case "comm_info_request":
@@ -176,11 +188,15 @@ public final class JupyterKernel: @unchecked Sendable {
         case "comm_msg", "comm_close":
             break
         case "connect_request":
-            reply(message, [
-                "status": "ok", "shell_port": .number(Double(connection.shellPort)),
-                "iopub_port": .number(Double(connection.iopubPort)), "stdin_port": .number(Double(connection.stdinPort)),
-                "control_port": .number(Double(connection.controlPort)), "hb_port": .number(Double(connection.heartbeatPort)),
-            ], on: socket)
+            reply(
+                message,
+                [
+                    "status": "ok", "shell_port": .number(Double(connection.shellPort)),
+                    "iopub_port": .number(Double(connection.iopubPort)),
+                    "stdin_port": .number(Double(connection.stdinPort)),
+                    "control_port": .number(Double(connection.controlPort)),
+                    "hb_port": .number(Double(connection.heartbeatPort)),
+                ], on: socket)
         case "interrupt_request":
             interrupt()
             reply(message, ["status": "ok"], on: socket)
@@ -195,10 +211,13 @@ public final class JupyterKernel: @unchecked Sendable {
             KernelLog.write("\(channel.rawValue): unknown message type '\(type)'")
             if type.hasSuffix("_request") {
                 let replyType = String(type.dropLast("_request".count)) + "_reply"
-                send(factory.message(replyType, content: [
-                    "status": "error", "ename": "UnknownMessageType",
-                    "evalue": .string("this kernel does not handle '\(type)'"), "traceback": [],
-                ], parent: message), on: socket)
+                send(
+                    factory.message(
+                        replyType,
+                        content: [
+                            "status": "error", "ename": "UnknownMessageType",
+                            "evalue": .string("this kernel does not handle '\(type)'"), "traceback": [],
+                        ], parent: message), on: socket)
             }
         }
         iopub.status("idle", parent: message)
@@ -209,7 +228,8 @@ public final class JupyterKernel: @unchecked Sendable {
     }
 
     private func reply(_ request: JupyterMessage, _ content: JSONValue, on socket: ZMQSocket) {
-        let type = request.messageType.hasSuffix("_request")
+        let type =
+            request.messageType.hasSuffix("_request")
             ? String(request.messageType.dropLast("_request".count)) + "_reply" : request.messageType + "_reply"
         send(factory.message(type, content: content, parent: request), on: socket)
     }
@@ -224,7 +244,11 @@ public final class JupyterKernel: @unchecked Sendable {
 
     private func assistant() -> CodeAssistant {
         let declarations: [CellDeclaration]
-        if case .success(let engine)? = executor.ifReady { declarations = engine.declarations } else { declarations = [] }
+        if case .success(let engine)? = executor.ifReady {
+            declarations = engine.declarations
+        } else {
+            declarations = []
+        }
         return CodeAssistant(
             declarations: declarations, cellSymbols: cellSymbols.withLock { $0 },
             library: library.value(waitingAtMost: 2) ?? LibrarySymbolIndex())
@@ -247,7 +271,9 @@ public final class JupyterKernel: @unchecked Sendable {
         }
     }
 
-    private func perform(_ actions: [ExecutionCycle.Action], for message: JupyterMessage, request: ExecutionCycle.Request) {
+    private func perform(
+        _ actions: [ExecutionCycle.Action], for message: JupyterMessage, request: ExecutionCycle.Request
+    ) {
         for action in actions {
             switch action {
             case .publish(let type, let content):
@@ -264,7 +290,9 @@ public final class JupyterKernel: @unchecked Sendable {
                     let found = assistant().inspectReply(code: topic, cursorPosition: nil)
                     let text = found["data"]?["text/plain"]?.stringValue ?? "No documentation found for '\(topic)'."
                     let page: JSONValue = ["source": "page", "data": ["text/plain": .string(text)], "start": 0]
-                    perform(cycle.finish(.success(CellSuccess(result: nil)), payload: [page]), for: message, request: request)
+                    perform(
+                        cycle.finish(.success(CellSuccess(result: nil)), payload: [page]), for: message,
+                        request: request)
                     continue
                 }
                 let (result, expressions) = run(code, request: request, message: message)
@@ -281,7 +309,12 @@ public final class JupyterKernel: @unchecked Sendable {
         case .success(let ready):
             engine = ready
         case .failure(let error):
-            return (.failure(CellFailure(kind: .crash, name: "KernelError", message: "the cell engine did not start: \(error.message)", traceback: [])), [:])
+            return (
+                .failure(
+                    CellFailure(
+                        kind: .crash, name: "KernelError", message: "the cell engine did not start: \(error.message)",
+                        traceback: [])), [:]
+            )
         }
         interruptRequested.store(false, ordering: .sequentiallyConsistent)
         let snapshot = cycle
@@ -329,7 +362,9 @@ public final class JupyterKernel: @unchecked Sendable {
             while !interruptRequested.load(ordering: .sequentiallyConsistent),
                 !stopping.load(ordering: .sequentiallyConsistent)
             {
-                guard let ready = try? ZMQPoller.poll([.socket(stdin), .descriptor(stop.readEnd)], timeoutMilliseconds: 100)
+                guard
+                    let ready = try? ZMQPoller.poll(
+                        [.socket(stdin), .descriptor(stop.readEnd)], timeoutMilliseconds: 100)
                 else { return nil }
                 if ready[1] { return nil }
                 guard ready[0], let frames = try? stdin.receive(wait: false) else { continue }

@@ -33,24 +33,31 @@ struct InstallCommand: ParsableCommand {
             share = URL(fileURLWithPath: prefix).standardizedFileURL.appendingPathComponent("share")
         } else {
             let home = ProcessInfo.processInfo.environment["HOME"] ?? NSHomeDirectory()
-            let dataHome = ProcessInfo.processInfo.environment["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+            let dataHome =
+                ProcessInfo.processInfo.environment["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 }
                 ?? home + "/.local/share"
             share = URL(fileURLWithPath: dataHome)
         }
         let root = share.appendingPathComponent("swift-inference")
         let kernelDirectory = share.appendingPathComponent("jupyter/kernels/swift-inference")
         let source = EngineLocation.executableDirectory
-        let installedSource = fileManager.fileExists(atPath: source.deletingLastPathComponent().appendingPathComponent("modules").path)
-        let sourceModules = installedSource
+        let installedSource = fileManager.fileExists(
+            atPath: source.deletingLastPathComponent().appendingPathComponent("modules").path)
+        let sourceModules =
+            installedSource
             ? source.deletingLastPathComponent().appendingPathComponent("modules")
             : source.appendingPathComponent("Modules")
-        let sourceLibrary = installedSource
+        let sourceLibrary =
+            installedSource
             ? source.deletingLastPathComponent().appendingPathComponent("lib/libNotebookSupport.so")
             : source.appendingPathComponent("libNotebookSupport.so")
 
         var copies: [(URL, URL)] = [
             (source.appendingPathComponent("swift-inference"), root.appendingPathComponent("bin/swift-inference")),
-            (source.appendingPathComponent("swift-inference-worker"), root.appendingPathComponent("bin/swift-inference-worker")),
+            (
+                source.appendingPathComponent("swift-inference-worker"),
+                root.appendingPathComponent("bin/swift-inference-worker")
+            ),
             (sourceLibrary, root.appendingPathComponent("lib/libNotebookSupport.so")),
         ]
         // NotebookJSON is imported (internally) by CellRuntime, so loading CellRuntime needs it too.
@@ -79,12 +86,15 @@ struct InstallCommand: ParsableCommand {
         let modules = root.appendingPathComponent("modules")
         let symbols = modules.appendingPathComponent("symbols")
         try? fileManager.removeItem(at: symbols)
-        if !LibrarySymbolIndex.extract(swiftc: EngineLocation.swiftc(), moduleDirectory: modules.path, outputDirectory: symbols.path) {
+        if !LibrarySymbolIndex.extract(
+            swiftc: EngineLocation.swiftc(), moduleDirectory: modules.path, outputDirectory: symbols.path)
+        {
             print("warning: could not extract symbol graphs; completion will extract them on first use")
             try? fileManager.removeItem(at: symbols)
         }
 
-        try writeKernelspec(into: kernelDirectory, executable: root.appendingPathComponent("bin/swift-inference").path, source: source)
+        try writeKernelspec(
+            into: kernelDirectory, executable: root.appendingPathComponent("bin/swift-inference").path, source: source)
         print("Installed the Swift (Inference) kernel:")
         print("  files:      \(root.path)")
         print("  kernelspec: \(kernelDirectory.path)")
@@ -99,7 +109,9 @@ struct InstallCommand: ParsableCommand {
             URL(fileURLWithPath: fileManager.currentDirectoryPath).appendingPathComponent("kernelspec"),
             source.deletingLastPathComponent().appendingPathComponent("kernelspec"),
         ]
-        let templates = templateFolders.first { fileManager.fileExists(atPath: $0.appendingPathComponent("kernel.json").path) }
+        let templates = templateFolders.first {
+            fileManager.fileExists(atPath: $0.appendingPathComponent("kernel.json").path)
+        }
         var spec: JSONValue = [
             "display_name": "Swift (Inference)", "language": "swift", "interrupt_mode": "message",
             "metadata": ["debugger": false], "env": [:],
@@ -110,10 +122,13 @@ struct InstallCommand: ParsableCommand {
             spec = parsed
         }
         spec["argv"] = [.string(executable), "kernel", "--connection-file", "{connection_file}"]
-        try Data(spec.serializedBytes(.pretty(indent: 2)) + [0x0A]).write(to: directory.appendingPathComponent("kernel.json"))
+        try Data(spec.serializedBytes(.pretty(indent: 2)) + [0x0A]).write(
+            to: directory.appendingPathComponent("kernel.json"))
         var logosFound = false
         for logo in ["logo-32x32.png", "logo-64x64.png", "logo-svg.svg"] {
-            guard let templates, fileManager.fileExists(atPath: templates.appendingPathComponent(logo).path) else { continue }
+            guard let templates, fileManager.fileExists(atPath: templates.appendingPathComponent(logo).path) else {
+                continue
+            }
             let target = directory.appendingPathComponent(logo)
             try? fileManager.removeItem(at: target)
             try fileManager.copyItem(at: templates.appendingPathComponent(logo), to: target)

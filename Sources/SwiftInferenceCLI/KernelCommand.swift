@@ -32,13 +32,13 @@ struct KernelCommand: ParsableCommand {
         kernel.run()
     }
 }
-import Foundation
 
 /// Where the running executable and its companions live, in the build folder or the installed layout.
 enum EngineLocation {
     /// The folder of the running executable (`.build/debug` or `<data>/swift-inference/bin`).
     static var executableDirectory: URL {
-        let path = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        let path =
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         return URL(fileURLWithPath: path).resolvingSymlinksInPath().deletingLastPathComponent()
     }
 
@@ -51,7 +51,9 @@ enum EngineLocation {
     /// `$SWIFTC`, else `swiftc` on `PATH`, else the toolchain in `/opt/swift`.
     static func swiftc() -> String {
         let environment = ProcessInfo.processInfo.environment
-        if let explicit = environment["SWIFTC"], FileManager.default.isExecutableFile(atPath: explicit) { return explicit }
+        if let explicit = environment["SWIFTC"], FileManager.default.isExecutableFile(atPath: explicit) {
+            return explicit
+        }
         for folder in (environment["PATH"] ?? "").split(separator: ":") {
             let candidate = "\(folder)/swiftc"
             if FileManager.default.isExecutableFile(atPath: candidate) {

@@ -37,7 +37,8 @@ import Testing
 
 @Suite struct SourceSymbolTests {
     @Test func findsTopLevelAndMembers() {
-        let symbols = SourceSymbol.scan("""
+        let symbols = SourceSymbol.scan(
+            """
             /// A point in the plane.
             struct Point {
                 var x: Double
@@ -60,33 +61,42 @@ import Testing
 
 @Suite struct CodeAssistantTests {
     let library = LibrarySymbolIndex(symbols: [
-        LibrarySymbol(module: "Inference", name: "Normal", path: [], kind: "struct", declaration: "struct Normal",
-                      documentation: "A normal distribution."),
-        LibrarySymbol(module: "Inference", name: "mean", path: ["Normal"], kind: "property", declaration: "var mean: Double",
-                      documentation: "The mean."),
-        LibrarySymbol(module: "Inference", name: "logDensity", path: ["Normal"], kind: "method",
-                      declaration: "func logDensity(_ x: Double) -> Double", documentation: "log p(x)."),
-        LibrarySymbol(module: "Inference", name: "init", path: ["Normal"], kind: "init",
-                      declaration: "init(mean: Double, standardDeviation: Double)", documentation: nil),
-        LibrarySymbol(module: "Figures", name: "Chart", path: [], kind: "struct", declaration: "struct Chart", documentation: nil),
+        LibrarySymbol(
+            module: "Inference", name: "Normal", path: [], kind: "struct", declaration: "struct Normal",
+            documentation: "A normal distribution."),
+        LibrarySymbol(
+            module: "Inference", name: "mean", path: ["Normal"], kind: "property", declaration: "var mean: Double",
+            documentation: "The mean."),
+        LibrarySymbol(
+            module: "Inference", name: "logDensity", path: ["Normal"], kind: "method",
+            declaration: "func logDensity(_ x: Double) -> Double", documentation: "log p(x)."),
+        LibrarySymbol(
+            module: "Inference", name: "init", path: ["Normal"], kind: "init",
+            declaration: "init(mean: Double, standardDeviation: Double)", documentation: nil),
+        LibrarySymbol(
+            module: "Figures", name: "Chart", path: [], kind: "struct", declaration: "struct Chart", documentation: nil),
     ])
 
     var assistant: CodeAssistant {
         CodeAssistant(
             declarations: [
-                CellDeclaration(name: "prior", kind: .constant, signature: "let prior = Normal(mean: 0, standardDeviation: 1)",
-                                documentation: "The prior.", executionIndex: 1, typeName: "Inference.Normal"),
-                CellDeclaration(name: "samples", kind: .variable, signature: "var samples: [Double]", documentation: nil,
-                                executionIndex: 2, typeName: "Swift.Array<Swift.Double>"),
-                CellDeclaration(name: "prettyPoint", kind: .constant, signature: "let prettyPoint = Point(x: 1)",
-                                documentation: nil, executionIndex: 3, typeName: nil),
+                CellDeclaration(
+                    name: "prior", kind: .constant, signature: "let prior = Normal(mean: 0, standardDeviation: 1)",
+                    documentation: "The prior.", executionIndex: 1, typeName: "Inference.Normal"),
+                CellDeclaration(
+                    name: "samples", kind: .variable, signature: "var samples: [Double]", documentation: nil,
+                    executionIndex: 2, typeName: "Swift.Array<Swift.Double>"),
+                CellDeclaration(
+                    name: "prettyPoint", kind: .constant, signature: "let prettyPoint = Point(x: 1)",
+                    documentation: nil, executionIndex: 3, typeName: nil),
             ],
             cellSymbols: SourceSymbol.scan("struct Point {\n    var x: Double\n    func norm() -> Double { x }\n}"),
             library: library)
     }
 
     func matches(_ code: String, _ cursor: Int? = nil) -> [String] {
-        assistant.completeReply(code: code, cursorPosition: cursor)["matches"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        assistant.completeReply(code: code, cursorPosition: cursor)["matches"]?.arrayValue?.compactMap(\.stringValue)
+            ?? []
     }
 
     @Test func completesCellNamesLibraryAndKeywords() {
@@ -121,7 +131,8 @@ import Testing
         #expect(cell["data"]?["text/plain"]?.stringValue?.contains("The prior.") == true)
         #expect(cell["data"]?["text/plain"]?.stringValue?.contains("type: Inference.Normal") == true)
         let member = assistant.inspectReply(code: "prior.logDensity(", cursorPosition: 17)
-        #expect(member["data"]?["text/markdown"]?.stringValue?.contains("func logDensity(_ x: Double) -> Double") == true)
+        #expect(
+            member["data"]?["text/markdown"]?.stringValue?.contains("func logDensity(_ x: Double) -> Double") == true)
         let library = assistant.inspectReply(code: "Normal", cursorPosition: nil)
         #expect(library["data"]?["text/plain"]?.stringValue?.hasPrefix("struct Normal") == true)
         let missing = assistant.inspectReply(code: "nothingHere", cursorPosition: nil)

@@ -9,17 +9,22 @@ import Testing
     @Test func successfulCellPublishesInputResultAndReply() {
         var cycle = ExecutionCycle()
         let start = cycle.start(request(["code": "6 * 7"]))
-        #expect(start == [
-            .publish("execute_input", ["code": "6 * 7", "execution_count": 1]), .recordInput(1, "6 * 7"), .run("6 * 7"),
-        ])
+        #expect(
+            start == [
+                .publish("execute_input", ["code": "6 * 7", "execution_count": 1]), .recordInput(1, "6 * 7"),
+                .run("6 * 7"),
+            ])
         let output = cycle.output(.stream(.stdout, "hi\n"))
         #expect(output == [.publish("stream", ["name": "stdout", "text": "hi\n"])])
         let finish = cycle.finish(.success(CellSuccess(result: DisplayOutput(data: ["text/plain": "42"]))))
-        #expect(finish == [
-            .publish("execute_result", ["data": ["text/plain": "42"], "metadata": [:], "transient": [:], "execution_count": 1]),
-            .recordOutput(1, "42"),
-            .reply(["status": "ok", "execution_count": 1, "payload": [], "user_expressions": [:]]),
-        ])
+        #expect(
+            finish == [
+                .publish(
+                    "execute_result",
+                    ["data": ["text/plain": "42"], "metadata": [:], "transient": [:], "execution_count": 1]),
+                .recordOutput(1, "42"),
+                .reply(["status": "ok", "execution_count": 1, "payload": [], "user_expressions": [:]]),
+            ])
         #expect(cycle.state == .idle)
     }
 
@@ -44,9 +49,13 @@ import Testing
     @Test func errorWithStopOnErrorAbortsQueuedRequests() {
         var cycle = ExecutionCycle()
         _ = cycle.start(request(["code": "bad"]))
-        let failure = CellFailure(kind: .thrownError, name: "Boom", message: "it broke", traceback: ["Boom: it broke", "  at line 1"])
+        let failure = CellFailure(
+            kind: .thrownError, name: "Boom", message: "it broke", traceback: ["Boom: it broke", "  at line 1"])
         let finish = cycle.finish(.failure(failure))
-        #expect(finish.first == .publish("error", ["ename": "Boom", "evalue": "it broke", "traceback": ["Boom: it broke", "  at line 1"]]))
+        #expect(
+            finish.first
+                == .publish(
+                    "error", ["ename": "Boom", "evalue": "it broke", "traceback": ["Boom: it broke", "  at line 1"]]))
         guard case .reply(let reply)? = finish.last else {
             Issue.record("no reply")
             return
@@ -69,8 +78,13 @@ import Testing
     }
 
     @Test func displayEventsCarryTheirID() {
-        let action = ExecutionCycle.message(for: .updateDisplay(DisplayOutput(data: ["text/plain": "v2"], displayID: "plot")))
-        #expect(action == .publish("update_display_data", ["data": ["text/plain": "v2"], "metadata": [:], "transient": ["display_id": "plot"]]))
+        let action = ExecutionCycle.message(
+            for: .updateDisplay(DisplayOutput(data: ["text/plain": "v2"], displayID: "plot")))
+        #expect(
+            action
+                == .publish(
+                    "update_display_data",
+                    ["data": ["text/plain": "v2"], "metadata": [:], "transient": ["display_id": "plot"]]))
         #expect(ExecutionCycle.message(for: .clearOutput(wait: true)) == .publish("clear_output", ["wait": true]))
     }
 
@@ -104,27 +118,41 @@ import Testing
     }
 
     @Test func rangeIsHalfOpen() {
-        let reply = history().reply(to: ["hist_access_type": "range", "session": 1, "start": 2, "stop": 4, "output": false, "raw": true])
+        let reply = history().reply(to: [
+            "hist_access_type": "range", "session": 1, "start": 2, "stop": 4, "output": false, "raw": true,
+        ])
         #expect(inputs(reply) == ["a + 1", "print(a)"])
-        let otherSession = history().reply(to: ["hist_access_type": "range", "session": 7, "start": 1, "stop": 3, "output": false, "raw": true])
+        let otherSession = history().reply(to: [
+            "hist_access_type": "range", "session": 7, "start": 1, "stop": 3, "output": false, "raw": true,
+        ])
         #expect(inputs(otherSession).isEmpty)
     }
 
     @Test func searchGlobsUniqueAndN() {
         let all = history().reply(to: ["hist_access_type": "search", "pattern": "a ?*", "output": false, "raw": true])
         #expect(inputs(all) == ["a + 1", "a + 1"])
-        let unique = history().reply(to: ["hist_access_type": "search", "pattern": "a ?*", "unique": true, "output": false, "raw": true])
+        let unique = history().reply(to: [
+            "hist_access_type": "search", "pattern": "a ?*", "unique": true, "output": false, "raw": true,
+        ])
         #expect(inputs(unique) == ["a + 1"])
-        let sets = history().reply(to: ["hist_access_type": "search", "pattern": "let [ab] = [0-9]", "output": false, "raw": true])
+        let sets = history().reply(to: [
+            "hist_access_type": "search", "pattern": "let [ab] = [0-9]", "output": false, "raw": true,
+        ])
         #expect(inputs(sets) == ["let a = 1", "let b = 2"])
-        let negated = history().reply(to: ["hist_access_type": "search", "pattern": "let [!a]*", "output": false, "raw": true])
+        let negated = history().reply(to: [
+            "hist_access_type": "search", "pattern": "let [!a]*", "output": false, "raw": true,
+        ])
         #expect(inputs(negated) == ["let b = 2"])
-        let n = history().reply(to: ["hist_access_type": "search", "pattern": "*", "n": 3, "output": false, "raw": true])
+        let n = history().reply(to: [
+            "hist_access_type": "search", "pattern": "*", "n": 3, "output": false, "raw": true,
+        ])
         #expect(inputs(n) == ["print(a)", "a + 1", "let b = 2"])
     }
 
     @Test func outputPairsInputWithResult() {
-        let reply = history().reply(to: ["hist_access_type": "range", "start": 2, "stop": 3, "output": true, "raw": true])
+        let reply = history().reply(to: [
+            "hist_access_type": "range", "start": 2, "stop": 3, "output": true, "raw": true,
+        ])
         #expect(reply["history"]?.arrayValue?.first?.arrayValue?[2] == ["a + 1", "2"])
     }
 }

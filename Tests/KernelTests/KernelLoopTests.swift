@@ -23,14 +23,16 @@ final class FakeExecutor: CellExecutor, @unchecked Sendable {
             let deadline = Date().addingTimeInterval(Double(code.dropFirst(6))! / 1000)
             while Date() < deadline {
                 if interrupted.load(ordering: .sequentiallyConsistent) {
-                    return .failure(CellFailure(kind: .interrupted, name: "Interrupted", message: "interrupted", traceback: []))
+                    return .failure(
+                        CellFailure(kind: .interrupted, name: "Interrupted", message: "interrupted", traceback: []))
                 }
                 usleep(5_000)
             }
             return .success(CellSuccess(result: nil))
         }
         if code == "fail" {
-            return .failure(CellFailure(kind: .thrownError, name: "Boom", message: "it broke", traceback: ["Boom: it broke"]))
+            return .failure(
+                CellFailure(kind: .thrownError, name: "Boom", message: "it broke", traceback: ["Boom: it broke"]))
         }
         if code.hasPrefix("say ") {
             onEvent(.stream(.stdout, String(code.dropFirst(4)) + "\n"))
@@ -169,14 +171,18 @@ final class TestClient: @unchecked Sendable {
     @Test func dropsForgedAndMalformedMessagesAndKeepsAnswering() throws {
         let (_, client, executor, runner) = try Self.start()
         _ = try client.waitForWelcome()
-        let forged = WireCodec(key: "not the key").encode(client.factory.message("execute_request", content: ["code": "forged"], parent: nil))
+        let forged = WireCodec(key: "not the key").encode(
+            client.factory.message("execute_request", content: ["code": "forged"], parent: nil))
         try client.shell.send(forged)
         try client.shell.send([Array("<IDS|MSG>".utf8), [1, 2]])
         try client.shell.send([[0xFF, 0xFE]])
         var generator = SystemRandomNumberGenerator()
         for _ in 0..<300 {
             let count = Int.random(in: 0...8, using: &generator)
-            var frames = (0..<count).map { _ in (0..<Int.random(in: 0...40, using: &generator)).map { _ in UInt8.random(in: 0...255, using: &generator) } }
+            var frames = (0..<count).map { _ in
+                (0..<Int.random(in: 0...40, using: &generator)).map { _ in UInt8.random(in: 0...255, using: &generator)
+                }
+            }
             if Bool.random(using: &generator), !frames.isEmpty { frames[0] = Array("<IDS|MSG>".utf8) }
             try client.shell.send(frames.isEmpty ? [[]] : frames)
         }
@@ -250,7 +256,8 @@ final class TestClient: @unchecked Sendable {
         _ = try client.receive(client.shell)
         try client.send("execute_request", ["code": "hidden", "store_history": false], on: client.shell)
         _ = try client.receive(client.shell)
-        try client.send("history_request", ["hist_access_type": "tail", "n": 5, "output": true, "raw": true], on: client.shell)
+        try client.send(
+            "history_request", ["hist_access_type": "tail", "n": 5, "output": true, "raw": true], on: client.shell)
         let reply = try #require(try client.receive(client.shell))
         #expect(reply.content["history"] == [[1, 1, ["first", "first"]]])
         try client.send("comm_info_request", [:], on: client.shell)

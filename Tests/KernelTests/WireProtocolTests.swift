@@ -4,21 +4,23 @@ import Testing
 
 @Suite struct ConnectionInfoTests {
     @Test func readsTCPConnectionFile() throws {
-        let info = try ConnectionInfo(parsing: """
-            {"shell_port": 5001, "iopub_port": 5002, "stdin_port": 5003, "control_port": 5004, "hb_port": 5005,
-             "ip": "127.0.0.1", "key": "secret", "transport": "tcp", "signature_scheme": "hmac-sha256",
-             "kernel_name": "swift-inference"}
-            """)
+        let info = try ConnectionInfo(
+            parsing: """
+                {"shell_port": 5001, "iopub_port": 5002, "stdin_port": 5003, "control_port": 5004, "hb_port": 5005,
+                 "ip": "127.0.0.1", "key": "secret", "transport": "tcp", "signature_scheme": "hmac-sha256",
+                 "kernel_name": "swift-inference"}
+                """)
         #expect(info.endpoint(of: .shell) == "tcp://127.0.0.1:5001")
         #expect(info.endpoint(of: .heartbeat) == "tcp://127.0.0.1:5005")
         #expect(info.key == "secret")
     }
 
     @Test func readsIPCConnectionFile() throws {
-        let info = try ConnectionInfo(parsing: """
-            {"shell_port": 1, "iopub_port": 2, "stdin_port": 3, "control_port": 4, "hb_port": 5,
-             "ip": "/tmp/kernel-x", "key": "", "transport": "ipc"}
-            """)
+        let info = try ConnectionInfo(
+            parsing: """
+                {"shell_port": 1, "iopub_port": 2, "stdin_port": 3, "control_port": 4, "hb_port": 5,
+                 "ip": "/tmp/kernel-x", "key": "", "transport": "ipc"}
+                """)
         #expect(info.endpoint(of: .iopub) == "ipc:///tmp/kernel-x-2")
     }
 
@@ -32,10 +34,11 @@ import Testing
 
     @Test func rejectsUnknownSignatureScheme() {
         #expect(throws: JupyterProtocolError.self) {
-            try ConnectionInfo(parsing: """
-                {"shell_port": 1, "iopub_port": 2, "stdin_port": 3, "control_port": 4, "hb_port": 5,
-                 "signature_scheme": "hmac-md5"}
-                """)
+            try ConnectionInfo(
+                parsing: """
+                    {"shell_port": 1, "iopub_port": 2, "stdin_port": 3, "control_port": 4, "hb_port": 5,
+                     "signature_scheme": "hmac-md5"}
+                    """)
         }
     }
 }
@@ -43,7 +46,9 @@ import Testing
 @Suite struct MessageSignerTests {
     static let key = Array("a0436f6c-1916-498b-8eb9-e81ab9368e84".utf8)
     static let frames: [[UInt8]] = [
-        Array(#"{"msg_id":"1","msg_type":"kernel_info_request","session":"s","username":"u","version":"5.3","date":"2024-01-01T00:00:00.000000Z"}"#.utf8),
+        Array(
+            #"{"msg_id":"1","msg_type":"kernel_info_request","session":"s","username":"u","version":"5.3","date":"2024-01-01T00:00:00.000000Z"}"#
+                .utf8),
         Array("{}".utf8), Array("{}".utf8), Array("{}".utf8),
     ]
     /// From scripts/reference/kernel_hmac.py (Python's hmac + hashlib.sha256, as jupyter_client signs).

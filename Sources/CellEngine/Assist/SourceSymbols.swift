@@ -82,7 +82,8 @@ private final class SourceSymbolVisitor: SyntaxVisitor {
     func header<D: DeclSyntaxProtocol>(_ decl: D, cutting body: (some SyntaxProtocol)?) -> String {
         let full = decl.trimmedDescription
         guard let body else { return full }
-        let cut = body.positionAfterSkippingLeadingTrivia.utf8Offset - decl.positionAfterSkippingLeadingTrivia.utf8Offset
+        let cut =
+            body.positionAfterSkippingLeadingTrivia.utf8Offset - decl.positionAfterSkippingLeadingTrivia.utf8Offset
         let prefix = String(decoding: Array(full.utf8).prefix(max(0, cut)), as: UTF8.self)
         return prefix.trimmingSuffixWhitespace()
     }

@@ -48,11 +48,13 @@ final class KernelThread: @unchecked Sendable {
         pthread_attr_init(&attributes)
         pthread_attr_setstacksize(&attributes, 16 << 20)
         let box = Unmanaged.passRetained(self).toOpaque()
-        let result = pthread_create(&thread, &attributes, { raw in
-            let me = Unmanaged<KernelThread>.fromOpaque(raw!).takeRetainedValue()
-            me.body()
-            return nil
-        }, box)
+        let result = pthread_create(
+            &thread, &attributes,
+            { raw in
+                let me = Unmanaged<KernelThread>.fromOpaque(raw!).takeRetainedValue()
+                me.body()
+                return nil
+            }, box)
         pthread_attr_destroy(&attributes)
         if result != 0 { fatalError("pthread_create failed for \(name): \(result)") }
         if detached { pthread_detach(thread) }

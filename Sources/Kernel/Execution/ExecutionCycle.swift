@@ -67,7 +67,10 @@ public struct ExecutionCycle: Sendable {
             return [.reply(["status": "aborted", "execution_count": .number(Double(executionCount))])]
         case .running:
             // The kernel runs one cell at a time; a second start while running is a caller bug.
-            return [.reply(Self.errorContent(name: "KernelBusy", message: "a cell is already running", count: executionCount))]
+            return [
+                .reply(
+                    Self.errorContent(name: "KernelBusy", message: "a cell is already running", count: executionCount))
+            ]
         case .idle:
             break
         }
@@ -75,7 +78,10 @@ public struct ExecutionCycle: Sendable {
         state = .running(request)
         var actions: [Action] = []
         if !request.silent {
-            actions.append(.publish("execute_input", ["code": .string(request.code), "execution_count": .number(Double(executionCount))]))
+            actions.append(
+                .publish(
+                    "execute_input",
+                    ["code": .string(request.code), "execution_count": .number(Double(executionCount))]))
         }
         if request.storeHistory { actions.append(.recordInput(executionCount, request.code)) }
         actions.append(.run(request.code))
@@ -136,25 +142,32 @@ public struct ExecutionCycle: Sendable {
         case .success(let success):
             state = .idle
             if let value = success.result {
-                if !request.silent { actions.append(.publish("execute_result", Self.bundle(value, count: executionCount))) }
+                if !request.silent {
+                    actions.append(.publish("execute_result", Self.bundle(value, count: executionCount)))
+                }
                 if request.storeHistory, let text = value.data["text/plain"] {
                     actions.append(.recordOutput(executionCount, text))
                 }
             }
-            actions.append(.reply([
-                "status": "ok", "execution_count": .number(Double(executionCount)), "payload": .array(payload),
-                "user_expressions": userExpressions,
-            ]))
+            actions.append(
+                .reply([
+                    "status": "ok", "execution_count": .number(Double(executionCount)), "payload": .array(payload),
+                    "user_expressions": userExpressions,
+                ]))
         case .failure(let failure):
             state = request.stopOnError ? .aborting : .idle
             let traceback = failure.traceback.isEmpty ? ["\(failure.name): \(failure.message)"] : failure.traceback
             if !request.silent {
-                actions.append(.publish("error", [
-                    "ename": .string(failure.name), "evalue": .string(failure.message),
-                    "traceback": .array(traceback.map(JSONValue.string)),
-                ]))
+                actions.append(
+                    .publish(
+                        "error",
+                        [
+                            "ename": .string(failure.name), "evalue": .string(failure.message),
+                            "traceback": .array(traceback.map(JSONValue.string)),
+                        ]))
             }
-            var reply = Self.errorContent(name: failure.name, message: failure.message, traceback: traceback, count: executionCount)
+            var reply = Self.errorContent(
+                name: failure.name, message: failure.message, traceback: traceback, count: executionCount)
             reply["engine_info"] = ["kind": .string(failure.kind.rawValue)]
             actions.append(.reply(reply))
         }

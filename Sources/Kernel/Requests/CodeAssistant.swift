@@ -1,5 +1,5 @@
-import Foundation
 import CellEngine
+import Foundation
 import NotebookJSON
 
 /// Answers `complete_request` and `inspect_request` from what the notebook and the library declare.
@@ -63,19 +63,26 @@ public struct CodeAssistant: Sendable {
     func globalCandidates() -> [Completion] {
         var result: [Completion] = []
         for declaration in declarations.reversed() {
-            result.append(Completion(text: declaration.name, type: Self.jupyterType(declaration.kind), signature: declaration.signature))
+            result.append(
+                Completion(
+                    text: declaration.name, type: Self.jupyterType(declaration.kind), signature: declaration.signature))
         }
         for symbol in cellSymbols.reversed() where symbol.container == nil {
-            result.append(Completion(text: symbol.name, type: Self.jupyterType(symbol.kind), signature: symbol.signature))
+            result.append(
+                Completion(text: symbol.name, type: Self.jupyterType(symbol.kind), signature: symbol.signature))
         }
         for symbol in library.topLevel.sorted(by: { $0.name < $1.name }) {
-            result.append(Completion(text: symbol.name, type: Self.jupyterType(symbol.kind), signature: symbol.declaration))
+            result.append(
+                Completion(text: symbol.name, type: Self.jupyterType(symbol.kind), signature: symbol.declaration))
         }
         for module in library.modules.sorted() {
             result.append(Completion(text: module, type: "module", signature: "module \(module)"))
         }
         for global in SwiftVocabulary.globals {
-            result.append(Completion(text: global.name, type: global.kind == "function" ? "function" : "class", signature: global.signature))
+            result.append(
+                Completion(
+                    text: global.name, type: global.kind == "function" ? "function" : "class",
+                    signature: global.signature))
         }
         for keyword in SwiftVocabulary.keywords.sorted() {
             result.append(Completion(text: keyword, type: "keyword", signature: ""))
@@ -97,10 +104,12 @@ public struct CodeAssistant: Sendable {
         var result: [Completion] = []
         let bare = LibrarySymbolIndex.candidatePaths(typeName)
         for symbol in cellSymbols where symbol.container.map(bare.contains) == true && symbol.name != "init" {
-            result.append(Completion(text: symbol.name, type: Self.jupyterType(symbol.kind), signature: symbol.signature))
+            result.append(
+                Completion(text: symbol.name, type: Self.jupyterType(symbol.kind), signature: symbol.signature))
         }
         for symbol in library.members(of: typeName).sorted(by: { $0.name < $1.name }) where symbol.name != "init" {
-            result.append(Completion(text: symbol.name, type: Self.jupyterType(symbol.kind), signature: symbol.declaration))
+            result.append(
+                Completion(text: symbol.name, type: Self.jupyterType(symbol.kind), signature: symbol.declaration))
         }
         for name in SwiftVocabulary.members(ofType: typeName).sorted() {
             result.append(Completion(text: name, type: "property", signature: ""))
@@ -153,7 +162,8 @@ public struct CodeAssistant: Sendable {
     static func annotatedType(_ signature: String) -> String? {
         let beforeValue = signature.split(separator: "=", maxSplits: 1).first.map(String.init) ?? signature
         if let colon = beforeValue.lastIndex(of: ":") {
-            let type = beforeValue[beforeValue.index(after: colon)...].trimmingCharacters(in: CharacterSet(charactersIn: " {"))
+            let type = beforeValue[beforeValue.index(after: colon)...].trimmingCharacters(
+                in: CharacterSet(charactersIn: " {"))
             if !type.isEmpty { return type }
         }
         if let equals = signature.firstIndex(of: "=") {
@@ -179,7 +189,9 @@ public struct CodeAssistant: Sendable {
     }
 
     static func jupyterType(_ kind: String) -> String {
-        if kind.contains("func") || kind.contains("method") || kind == "init" || kind == "subscript" { return "function" }
+        if kind.contains("func") || kind.contains("method") || kind == "init" || kind == "subscript" {
+            return "function"
+        }
         if isTypeKind(kind) || kind == "associatedtype" { return "class" }
         if kind.contains("property") || kind.contains("case") { return "property" }
         if kind == "var" || kind == "let" { return "variable" }
@@ -195,7 +207,8 @@ public struct CodeAssistant: Sendable {
     /// - Returns: `status`, `found`, `data` (`text/plain`, `text/markdown`), `metadata`.
     public func inspectReply(code: String, cursorPosition: Int?) -> JSONValue {
         let cursor = CodeCursor(code: code, position: cursorPosition)
-        guard let word = cursor.word, let found = describe(word.text, chain: cursor.memberBase(before: word.start) ?? [])
+        guard let word = cursor.word,
+            let found = describe(word.text, chain: cursor.memberBase(before: word.start) ?? [])
         else {
             return ["status": "ok", "found": false, "data": [:], "metadata": [:]]
         }
@@ -258,7 +271,8 @@ public struct CodeAssistant: Sendable {
             return Description(signature: global.signature, documentation: global.summary, note: "module: Swift")
         }
         if library.modules.contains(name) {
-            return Description(signature: "import \(name)", documentation: "The \(name) module (imported in every cell).")
+            return Description(
+                signature: "import \(name)", documentation: "The \(name) module (imported in every cell).")
         }
         return nil
     }

@@ -28,8 +28,14 @@ public enum KernelInfo {
                     + "and CellRuntime modules.\nShift-Tab inspects a name; Tab completes."),
             "help_links": [
                 ["text": "The Swift Programming Language", "url": "https://docs.swift.org/swift-book/"],
-                ["text": "Swift Standard Library", "url": "https://developer.apple.com/documentation/swift/swift-standard-library"],
-                ["text": "Jupyter messaging protocol", "url": "https://jupyter-client.readthedocs.io/en/latest/messaging.html"],
+                [
+                    "text": "Swift Standard Library",
+                    "url": "https://developer.apple.com/documentation/swift/swift-standard-library",
+                ],
+                [
+                    "text": "Jupyter messaging protocol",
+                    "url": "https://jupyter-client.readthedocs.io/en/latest/messaging.html",
+                ],
             ],
             "debugger": false,
         ]

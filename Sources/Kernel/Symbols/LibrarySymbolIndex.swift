@@ -16,7 +16,8 @@ public struct LibrarySymbol: Sendable, Hashable {
     /// The doc comment, without markers.
     public var documentation: String?
 
-    public init(module: String, name: String, path: [String], kind: String, declaration: String, documentation: String?) {
+    public init(module: String, name: String, path: [String], kind: String, declaration: String, documentation: String?)
+    {
         self.module = module
         self.name = name
         self.path = path

@@ -12,17 +12,25 @@ enum SwiftVocabulary {
 
     /// Standard-library globals and types, with a signature and a one-line summary for `inspect`.
     static let globals: [(name: String, kind: String, signature: String, summary: String)] = [
-        ("print", "function", "func print(_ items: Any..., separator: String = \" \", terminator: String = \"\\n\")",
-         "Writes the textual representations of the items to standard output."),
-        ("readLine", "function", "func readLine(strippingNewline: Bool = true) -> String?",
-         "Reads a line from standard input; in a notebook the front end asks for it."),
+        (
+            "print", "function", "func print(_ items: Any..., separator: String = \" \", terminator: String = \"\\n\")",
+            "Writes the textual representations of the items to standard output."
+        ),
+        (
+            "readLine", "function", "func readLine(strippingNewline: Bool = true) -> String?",
+            "Reads a line from standard input; in a notebook the front end asks for it."
+        ),
         ("min", "function", "func min<T: Comparable>(_ x: T, _ y: T) -> T", "The lesser of two values."),
         ("max", "function", "func max<T: Comparable>(_ x: T, _ y: T) -> T", "The greater of two values."),
         ("abs", "function", "func abs<T: Comparable & SignedNumeric>(_ x: T) -> T", "The absolute value."),
-        ("zip", "function", "func zip<S1: Sequence, S2: Sequence>(_ s1: S1, _ s2: S2) -> Zip2Sequence<S1, S2>",
-         "Pairs the elements of two sequences."),
-        ("stride", "function", "func stride<T: Strideable>(from: T, to: T, by: T.Stride) -> StrideTo<T>",
-         "A sequence from a start value toward, and not including, an end value."),
+        (
+            "zip", "function", "func zip<S1: Sequence, S2: Sequence>(_ s1: S1, _ s2: S2) -> Zip2Sequence<S1, S2>",
+            "Pairs the elements of two sequences."
+        ),
+        (
+            "stride", "function", "func stride<T: Strideable>(from: T, to: T, by: T.Stride) -> StrideTo<T>",
+            "A sequence from a start value toward, and not including, an end value."
+        ),
         ("exp", "function", "func exp(_ x: Double) -> Double", "e raised to x (Glibc)."),
         ("log", "function", "func log(_ x: Double) -> Double", "The natural logarithm (Glibc)."),
         ("sqrt", "function", "func sqrt(_ x: Double) -> Double", "The square root (Glibc)."),

@@ -12,12 +12,15 @@ extension LibrarySymbolIndex {
     /// - Returns: `true` when every module was extracted.
     @discardableResult
     public static func extract(swiftc: String, moduleDirectory: String, outputDirectory: String) -> Bool {
-        let tool = URL(fileURLWithPath: swiftc).deletingLastPathComponent().appendingPathComponent("swift-symbolgraph-extract")
+        let tool = URL(fileURLWithPath: swiftc).deletingLastPathComponent().appendingPathComponent(
+            "swift-symbolgraph-extract")
         guard FileManager.default.isExecutableFile(atPath: tool.path) else { return false }
         try? FileManager.default.createDirectory(atPath: outputDirectory, withIntermediateDirectories: true)
         var machine = utsname()
         uname(&machine)
-        let architecture = withUnsafeBytes(of: machine.machine) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        let architecture = withUnsafeBytes(of: machine.machine) {
+            String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self)
+        }
         var succeeded = true
         for module in libraryModules {
             guard FileManager.default.fileExists(atPath: "\(moduleDirectory)/\(module).swiftmodule") else {
@@ -50,14 +53,17 @@ extension LibrarySymbolIndex {
     ///   - moduleDirectory: the folder holding the `.swiftmodule`s.
     ///   - cacheDirectory: a writable folder for extracted graphs.
     /// - Returns: the index; empty when nothing could be found or extracted.
-    public static func loadOrExtract(swiftc: String, moduleDirectory: String, cacheDirectory: String) -> LibrarySymbolIndex {
+    public static func loadOrExtract(swiftc: String, moduleDirectory: String, cacheDirectory: String)
+        -> LibrarySymbolIndex
+    {
         let installed = moduleDirectory + "/symbols"
         if FileManager.default.fileExists(atPath: installed + "/Inference.symbols.json") {
             return load(directory: installed)
         }
         var stamp = 0
         for module in libraryModules {
-            let attributes = try? FileManager.default.attributesOfItem(atPath: "\(moduleDirectory)/\(module).swiftmodule")
+            let attributes = try? FileManager.default.attributesOfItem(
+                atPath: "\(moduleDirectory)/\(module).swiftmodule")
             if let date = attributes?[.modificationDate] as? Date { stamp ^= Int(date.timeIntervalSince1970 * 1000) }
         }
         let cached = "\(cacheDirectory)/symbols-\(String(stamp, radix: 16))"
