@@ -161,6 +161,16 @@ final class WorkerProcess: @unchecked Sendable {
         condition.unlock()
     }
 
+    /// Reads what `descriptor` holds right now without waiting, and posts it as stderr text.
+    private func drainAvailable(_ descriptor: Int32, into buffer: inout [UInt8]) {
+        var probe = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+        while poll(&probe, 1, 0) > 0, probe.revents & Int16(POLLIN) != 0 {
+            let n = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress!, $0.count) }
+            if n <= 0 { return }
+            post([.text(.stderr, Array(buffer[0..<n]))])
+        }
+    }
+
     private func readLoop(out: Int32, err: Int32, decoder initial: FrameDecoder) {
         var decoder = initial
         var descriptors = [pollfd(fd: out, events: Int16(POLLIN), revents: 0), pollfd(fd: err, events: Int16(POLLIN), revents: 0)]
@@ -187,6 +197,9 @@ final class WorkerProcess: @unchecked Sendable {
                 }
                 let chunk = Array(buffer[0..<n])
                 if i == 0 {
+                    // The worker writes stderr before it frames an event on stdout: take whatever stderr
+                    // already holds first, so an event (above all `done`) never overtakes that text.
+                    if open[1] { drainAvailable(err, into: &buffer) }
                     post(decoder.feed(chunk).map { piece in
                         switch piece {
                         case .text(let bytes): return .text(.stdout, bytes)
