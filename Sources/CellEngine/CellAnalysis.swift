@@ -1,4 +1,3 @@
-import Foundation
 import SwiftParser
 import SwiftSyntax
 
@@ -77,7 +76,7 @@ struct CellAnalysis: Sendable {
     }
 
     static func declarations(in decl: DeclSyntax) -> [Declaration] {
-        let documentation = docComment(of: Syntax(decl))
+        let documentation = DeclarationText.documentation(decl.leadingTrivia)
         func make(_ name: String, _ kind: CellDeclaration.Kind, _ importKind: String?) -> Declaration {
             Declaration(
                 name: name, kind: kind, importKind: importKind, signature: signature(of: decl),
@@ -114,17 +113,9 @@ struct CellAnalysis: Sendable {
         }
     }
 
-    /// A declaration's header without attributes' trivia and without its body.
+    /// A declaration's header on one line, without its body.
     static func signature(of decl: DeclSyntax) -> String {
-        var text = decl.trimmed.description
-        if let body = bodyStart(of: decl) {
-            let offset = body.utf8Offset - decl.positionAfterSkippingLeadingTrivia.utf8Offset
-            let utf8 = Array(text.utf8)
-            if offset > 0 && offset <= utf8.count {
-                text = String(decoding: utf8[0..<offset], as: UTF8.self)
-            }
-        }
-        return collapseWhitespace(text)
+        DeclarationText.oneLine(DeclarationText.header(decl, cutting: body(of: decl)))
     }
 
     static func variableSignature(_ v: VariableDeclSyntax, name: String) -> String {
@@ -138,56 +129,13 @@ struct CellAnalysis: Sendable {
         return "\(v.bindingSpecifier.text) \(name)"
     }
 
-    static func bodyStart(of decl: DeclSyntax) -> AbsolutePosition? {
-        if let f = decl.as(FunctionDeclSyntax.self) { return f.body?.position }
-        if let s = decl.as(StructDeclSyntax.self) { return s.memberBlock.position }
-        if let c = decl.as(ClassDeclSyntax.self) { return c.memberBlock.position }
-        if let e = decl.as(EnumDeclSyntax.self) { return e.memberBlock.position }
-        if let p = decl.as(ProtocolDeclSyntax.self) { return p.memberBlock.position }
-        if let a = decl.as(ActorDeclSyntax.self) { return a.memberBlock.position }
+    static func body(of decl: DeclSyntax) -> Syntax? {
+        if let f = decl.as(FunctionDeclSyntax.self) { return f.body.map(Syntax.init) }
+        if let s = decl.as(StructDeclSyntax.self) { return Syntax(s.memberBlock) }
+        if let c = decl.as(ClassDeclSyntax.self) { return Syntax(c.memberBlock) }
+        if let e = decl.as(EnumDeclSyntax.self) { return Syntax(e.memberBlock) }
+        if let p = decl.as(ProtocolDeclSyntax.self) { return Syntax(p.memberBlock) }
+        if let a = decl.as(ActorDeclSyntax.self) { return Syntax(a.memberBlock) }
         return nil
     }
-
-    static func collapseWhitespace(_ text: String) -> String {
-        var out = ""
-        var pendingSpace = false
-        for ch in text {
-            if ch == " " || ch == "\n" || ch == "\t" || ch == "\r" {
-                pendingSpace = !out.isEmpty
-            } else {
-                if pendingSpace { out.append(" ") }
-                pendingSpace = false
-                out.append(ch)
-            }
-        }
-        return out
-    }
-
-    /// The `///` or `/** */` comment right above a declaration, without the comment markers.
-    static func docComment(of node: Syntax) -> String? {
-        var lines: [String] = []
-        for piece in node.leadingTrivia {
-            switch piece {
-            case .docLineComment(let text):
-                var line = Substring(text.dropFirst(3))
-                if line.first == " " { line = line.dropFirst() }
-                lines.append(String(line))
-            case .docBlockComment(let text):
-                let inner = text.dropFirst(3).dropLast(2)
-                for raw in inner.split(separator: "\n", omittingEmptySubsequences: false) {
-                    var line = raw.drop { $0 == " " || $0 == "\t" }
-                    if line.first == "*" { line = line.dropFirst() }
-                    if line.first == " " { line = line.dropFirst() }
-                    lines.append(String(line))
-                }
-            case .lineComment, .blockComment:
-                lines.removeAll()
-            default:
-                break
-            }
-        }
-        let text = lines.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
-        return text.isEmpty ? nil : text
-    }
 }
-

@@ -45,79 +45,40 @@ private final class SourceSymbolVisitor: SyntaxVisitor {
         symbols.append(
             SourceSymbol(
                 name: name, container: container, kind: kind,
-                signature: Self.compact(header), documentation: Self.documentation(decl.leadingTrivia)))
-    }
-
-    static func compact(_ text: String) -> String {
-        // One line: a header written over several lines is joined with single spaces.
-        text.split(whereSeparator: \.isNewline).map { $0.trimmingPrefixWhitespace() }.joined(separator: " ")
-    }
-
-    static func documentation(_ trivia: Trivia) -> String? {
-        var lines: [String] = []
-        for piece in trivia {
-            switch piece {
-            case .docLineComment(let text):
-                var line = Substring(text.dropFirst(3))
-                if line.first == " " { line = line.dropFirst() }
-                lines.append(String(line))
-            case .docBlockComment(let text):
-                let body = text.dropFirst(3).dropLast(2)
-                for line in body.split(separator: "\n", omittingEmptySubsequences: false) {
-                    var trimmed = line.trimmingPrefixWhitespace()
-                    if trimmed.first == "*" { trimmed = trimmed.dropFirst().trimmingPrefixWhitespace() }
-                    lines.append(String(trimmed))
-                }
-            case .newlines, .spaces, .tabs, .carriageReturns, .carriageReturnLineFeeds:
-                continue
-            default:
-                lines.removeAll()
-            }
-        }
-        while lines.first?.isEmpty == true { lines.removeFirst() }
-        while lines.last?.isEmpty == true { lines.removeLast() }
-        return lines.isEmpty ? nil : lines.joined(separator: "\n")
-    }
-
-    func header<D: DeclSyntaxProtocol>(_ decl: D, cutting body: (some SyntaxProtocol)?) -> String {
-        let full = decl.trimmedDescription
-        guard let body else { return full }
-        let cut =
-            body.positionAfterSkippingLeadingTrivia.utf8Offset - decl.positionAfterSkippingLeadingTrivia.utf8Offset
-        let prefix = String(decoding: Array(full.utf8).prefix(max(0, cut)), as: UTF8.self)
-        return prefix.trimmingSuffixWhitespace()
+                signature: DeclarationText.oneLine(header),
+                documentation: DeclarationText.documentation(decl.leadingTrivia)))
     }
 
     override func visit(_ node: StructDeclSyntax) -> SyntaxVisitorContinueKind {
-        add(node.name.text, "struct", node, signature: header(node, cutting: node.memberBlock))
+        add(node.name.text, "struct", node, signature: DeclarationText.header(node, cutting: node.memberBlock))
         containers.append(node.name.text)
         return .visitChildren
     }
     override func visitPost(_ node: StructDeclSyntax) { containers.removeLast() }
 
     override func visit(_ node: ClassDeclSyntax) -> SyntaxVisitorContinueKind {
-        add(node.name.text, "class", node, signature: header(node, cutting: node.memberBlock))
+        add(node.name.text, "class", node, signature: DeclarationText.header(node, cutting: node.memberBlock))
         containers.append(node.name.text)
         return .visitChildren
     }
     override func visitPost(_ node: ClassDeclSyntax) { containers.removeLast() }
 
     override func visit(_ node: ActorDeclSyntax) -> SyntaxVisitorContinueKind {
-        add(node.name.text, "actor", node, signature: header(node, cutting: node.memberBlock))
+        add(node.name.text, "actor", node, signature: DeclarationText.header(node, cutting: node.memberBlock))
         containers.append(node.name.text)
         return .visitChildren
     }
     override func visitPost(_ node: ActorDeclSyntax) { containers.removeLast() }
 
     override func visit(_ node: EnumDeclSyntax) -> SyntaxVisitorContinueKind {
-        add(node.name.text, "enum", node, signature: header(node, cutting: node.memberBlock))
+        add(node.name.text, "enum", node, signature: DeclarationText.header(node, cutting: node.memberBlock))
         containers.append(node.name.text)
         return .visitChildren
     }
     override func visitPost(_ node: EnumDeclSyntax) { containers.removeLast() }
 
     override func visit(_ node: ProtocolDeclSyntax) -> SyntaxVisitorContinueKind {
-        add(node.name.text, "protocol", node, signature: header(node, cutting: node.memberBlock))
+        add(node.name.text, "protocol", node, signature: DeclarationText.header(node, cutting: node.memberBlock))
         containers.append(node.name.text)
         return .visitChildren
     }
@@ -130,17 +91,17 @@ private final class SourceSymbolVisitor: SyntaxVisitor {
     override func visitPost(_ node: ExtensionDeclSyntax) { containers.removeLast() }
 
     override func visit(_ node: FunctionDeclSyntax) -> SyntaxVisitorContinueKind {
-        add(node.name.text, "func", node, signature: header(node, cutting: node.body))
+        add(node.name.text, "func", node, signature: DeclarationText.header(node, cutting: node.body))
         return .skipChildren
     }
 
     override func visit(_ node: InitializerDeclSyntax) -> SyntaxVisitorContinueKind {
-        add("init", "init", node, signature: header(node, cutting: node.body))
+        add("init", "init", node, signature: DeclarationText.header(node, cutting: node.body))
         return .skipChildren
     }
 
     override func visit(_ node: SubscriptDeclSyntax) -> SyntaxVisitorContinueKind {
-        add("subscript", "subscript", node, signature: header(node, cutting: node.accessorBlock))
+        add("subscript", "subscript", node, signature: DeclarationText.header(node, cutting: node.accessorBlock))
         return .skipChildren
     }
 
@@ -171,17 +132,4 @@ private final class SourceSymbolVisitor: SyntaxVisitor {
 
     override func visit(_ node: ClosureExprSyntax) -> SyntaxVisitorContinueKind { .skipChildren }
     override func visit(_ node: CodeBlockSyntax) -> SyntaxVisitorContinueKind { .skipChildren }
-}
-
-extension StringProtocol {
-    fileprivate func trimmingPrefixWhitespace() -> Substring {
-        let text = Substring(self)
-        return text.drop { $0 == " " || $0 == "\t" }
-    }
-
-    fileprivate func trimmingSuffixWhitespace() -> String {
-        var text = Substring(self)
-        while let last = text.last, last.isWhitespace { text.removeLast() }
-        return String(text)
-    }
 }
