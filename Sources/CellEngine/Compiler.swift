@@ -95,7 +95,9 @@ final class CellCompiler: @unchecked Sendable {
 
     static func environmentKey(_ configuration: EngineConfiguration) throws -> String {
         var hasher = SHA256()
-        let version = try ProcessRunner.run(configuration.swiftc, ["--version"]).output
+        guard let version = Toolchain.versionText(swiftc: configuration.swiftc) else {
+            throw EngineError("cannot run the compiler \(configuration.swiftc)")
+        }
         hasher.update(data: Data(version.utf8))
         hasher.update(data: Data(flags.joined(separator: " ").utf8))
         for module in CodeGenerator.libraryModules {

@@ -99,7 +99,7 @@ struct ExecuteCommand: ParsableCommand {
             throw ExitCode(RunnerExitCode.badInput.rawValue)
         }
         let located = Result { try EngineLocator.configuration(cacheDirectory: cacheDir) }
-        let languageVersion = (try? located.get()).flatMap { EngineLocator.swiftVersion(swiftc: $0.swiftc) }
+        let languageVersion = (try? located.get()).flatMap { Toolchain.version(swiftc: $0.swiftc) }
         let settings = ExecutionSettings(
             cellTimeout: cellTimeout.map { .milliseconds(Int64($0 * 1000)) },
             notebookTimeout: notebookTimeout.map { .milliseconds(Int64($0 * 1000)) },

@@ -1,4 +1,5 @@
 import Foundation
+import CellEngine
 import JupyterProtocol
 import NotebookJSON
 
@@ -44,23 +45,7 @@ public enum KernelInfo {
     /// The version `swiftc --version` prints (`6.3.1`), or `nil` when it cannot be run.
     /// - Parameter swiftc: the compiler's path.
     public static func toolchainVersion(swiftc: String) -> String? {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: swiftc)
-        process.arguments = ["--version"]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        do { try process.run() } catch { return nil }
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return parseVersion(String(decoding: data, as: UTF8.self))
-    }
-
-    /// `Swift version 6.3.1 (swift-6.3.1-RELEASE)` → `6.3.1`.
-    static func parseVersion(_ text: String) -> String? {
-        guard let range = text.range(of: "Swift version ") else { return nil }
-        let version = text[range.upperBound...].prefix { $0.isNumber || $0 == "." }
-        return version.isEmpty ? nil : String(version)
+        Toolchain.version(swiftc: swiftc)
     }
 
     /// The version of the compiler that built the kernel: the fallback when `swiftc` cannot be asked.
