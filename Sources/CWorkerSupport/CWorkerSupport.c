@@ -150,3 +150,7 @@ void cw_install_crash_reporter(void) {
     int signals[] = {SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGFPE, SIGABRT};
     for (size_t i = 0; i < sizeof signals / sizeof signals[0]; i++) sigaction(signals[i], &action, NULL);
 }
+
+void cw_close_inherited_descriptors(void) {
+    closefrom(4);
+}

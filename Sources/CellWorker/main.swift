@@ -43,6 +43,7 @@ func readCommand() -> String? {
 }
 
 guard CommandLine.arguments.count >= 2 else { fail("usage: swift-inference-worker <libNotebookSupport.so>") }
+cw_close_inherited_descriptors()
 setvbuf(stdout, nil, _IOLBF, 0)
 setvbuf(stderr, nil, _IONBF, 0)
 cw_install_crash_reporter()

@@ -20,3 +20,8 @@ int cw_run_cell(cw_cell_entry entry, size_t stack_bytes);
 /// Routes fatal signals through a handler that names the signal on standard error (with a hint for
 /// stack overflows) before the process dies with the same signal.
 void cw_install_crash_reporter(void);
+
+/// Closes every file descriptor from 4 up. The engine hands the worker exactly fds 0–3; anything else it
+/// inherited (say, the write end of a pipe another thread of the engine had open for a compiler) would
+/// keep that pipe from ever reaching end-of-file while the worker lives.
+void cw_close_inherited_descriptors(void);
