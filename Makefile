@@ -33,9 +33,9 @@ build: system-packages
 install: build
 	$(BUILD)/swift-inference install $(if $(PREFIX),--prefix $(PREFIX),--user)
 
-# The Python suites (jupyter_kernel_test, wire robustness, nbclient/nbconvert/papermill proofs) join
-# `make test` once they have run green on a clean clone; until then: `make test-python`.
-test: setup build swift-tests
+# Swift suites, then the Python suites that drive the installed kernel and the runner through Jupyter's
+# own clients (jupyter_kernel_test, jupyter_client, nbclient, nbconvert, papermill).
+test: setup build swift-tests python-tests
 
 test-python: setup build python-tests
 
