@@ -4,12 +4,14 @@
 //
 //   swift build -c release            # in the project root, builds the worker and support library
 //   swift run -c release --package-path Benchmarks EngineBenchmark [cells]
+// SWIFT_INFERENCE_BUILD names another build folder holding the worker (default: .build/release).
 import CellEngine
 import Foundation
 
 let count = CommandLine.arguments.count > 1 ? Int(CommandLine.arguments[1]) ?? 40 : 40
 let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../../").standardized
-var configuration = try EngineConfiguration.locate(executable: root.path + "/.build/release/swift-inference-worker")
+let buildFolder = ProcessInfo.processInfo.environment["SWIFT_INFERENCE_BUILD"] ?? root.path + "/.build/release"
+var configuration = try EngineConfiguration.locate(executable: buildFolder + "/swift-inference-worker")
 let cache = FileManager.default.temporaryDirectory.appendingPathComponent("engine-benchmark-\(getpid())")
 configuration.cacheDirectory = cache.path
 defer { try? FileManager.default.removeItem(at: cache) }
