@@ -211,6 +211,23 @@ import Testing
         #expect(noInput.stdout == "none\n")
     }
 
+    @Test func outputStreamsWhileTheCellIsStillRunning() {
+        // The cell prints, then waits for input; the printed line must have reached us by the time the
+        // input request does, i.e. before the cell finished.
+        let recorder = Recorder()
+        let seenBeforeInput = LockedBox<String?>(nil)
+        let result = session.execute(
+            "print(\"first line\")\nlet answer = readLine()\nprint(\"second line\")",
+            onEvent: { recorder.record($0) },
+            onInput: { _ in
+                seenBeforeInput.value = recorder.stdout
+                return "ok"
+            })
+        #expect(result.failureKind == nil)
+        #expect(seenBeforeInput.value == "first line\n")
+        #expect(recorder.stdout == "first line\nsecond line\n")
+    }
+
     @Test func declarationsAreListedWithRuntimeTypes() {
         _ = session.value("/// The answer.\nlet answer = 42\nfunc greet(name: String) -> String { name }")
         let declarations = session.declarations
