@@ -10,16 +10,20 @@ public struct EngineConfiguration: Sendable, Hashable {
     public var modulesDirectory: String
     /// The build cache folder (created when missing).
     public var cacheDirectory: String
+    /// The folder cells run in (relative paths in a cell start here); `nil` keeps the caller's. Jupyter
+    /// front ends start a kernel in the notebook's folder, and the runner does the same.
+    public var workingDirectory: String?
 
     public init(
         swiftc: String, worker: String, supportDirectory: String, modulesDirectory: String? = nil,
-        cacheDirectory: String
+        cacheDirectory: String, workingDirectory: String? = nil
     ) {
         self.swiftc = swiftc
         self.worker = worker
         self.supportDirectory = supportDirectory
         self.modulesDirectory = modulesDirectory ?? supportDirectory
         self.cacheDirectory = cacheDirectory
+        self.workingDirectory = workingDirectory
     }
 
     /// The shared library every cell links against.

@@ -61,7 +61,7 @@ final class WorkerProcess: @unchecked Sendable {
         environment["SWIFT_INFERENCE_REPLY_FD"] = "3"
         environment["SWIFT_BACKTRACE"] = "enable=no"
         let environmentStrings = environment.map { "\($0.key)=\($0.value)" }
-        let arguments = [configuration.worker, configuration.supportLibrary]
+        let arguments = [configuration.worker, configuration.supportLibrary] + (configuration.workingDirectory.map { [$0] } ?? [])
 
         var pid: pid_t = 0
         let status = withCStrings(arguments) { argv in

@@ -1,6 +1,6 @@
 // The worker: a process that loads compiled cells and runs them, one at a time, for one session.
 //
-// It is started by the engine with
+// It is started by the engine as `swift-inference-worker <libNotebookSupport.so> [<working folder>]` with
 //   fd 0  /dev/null (cells read input through the support library instead)
 //   fd 1  a pipe: everything cells print, and framed events (see CellRuntime's Channel)
 //   fd 2  a pipe: what cells write to standard error, and the runtime's crash messages
@@ -42,8 +42,13 @@ func readCommand() -> String? {
     }
 }
 
-guard CommandLine.arguments.count >= 2 else { fail("usage: swift-inference-worker <libNotebookSupport.so>") }
+guard CommandLine.arguments.count >= 2 else {
+    fail("usage: swift-inference-worker <libNotebookSupport.so> [<working folder>]")
+}
 cw_close_inherited_descriptors()
+if CommandLine.arguments.count >= 3, chdir(CommandLine.arguments[2]) != 0 {
+    fail("cannot run cells in \(CommandLine.arguments[2]): \(String(cString: strerror(errno)))")
+}
 setvbuf(stdout, nil, _IOLBF, 0)
 setvbuf(stderr, nil, _IONBF, 0)
 cw_install_crash_reporter()

@@ -118,8 +118,10 @@ struct ExecuteCommand: ParsableCommand {
             summaryPath: summary,
             junitPath: junit,
             htmlDirectory: html)
-        let runner = BatchRunner(configuration: configuration, progress: ProgressReporter(enabled: !quiet)) {
-            try CellSession(configuration: located.get())
+        let runner = BatchRunner(configuration: configuration, progress: ProgressReporter(enabled: !quiet)) { folder in
+            var engine = try located.get()
+            engine.workingDirectory = folder
+            return try CellSession(configuration: engine)
         }
         let result = runner.run()
         if result.exitCode != .success {

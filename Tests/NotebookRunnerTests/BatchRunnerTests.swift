@@ -50,7 +50,7 @@ struct Scratch: ~Copyable {
 
     func runner(_ configuration: BatchConfiguration, lines: Locked<[String]>? = nil) -> BatchRunner {
         let progress = ProgressReporter(isTerminal: false) { text in lines?.withLock { $0.append(text) } }
-        return BatchRunner(configuration: configuration, progress: progress) { ScriptedEngine() }
+        return BatchRunner(configuration: configuration, progress: progress) { _ in ScriptedEngine() }
     }
 
     @Test func writesExecutedNotebooksToTheOutputFolderAndLeavesTheInput() throws {
@@ -136,7 +136,7 @@ struct Scratch: ~Copyable {
         let result = BatchRunner(
             configuration: BatchConfiguration(inputs: [input], outputDirectory: blocker + "/out"),
             progress: ProgressReporter(enabled: false)
-        ) {
+        ) { _ in
             engines.withLock { $0 += 1 }
             return ScriptedEngine()
         }.run()
@@ -192,18 +192,22 @@ struct Scratch: ~Copyable {
         let scratch = Scratch()
         let inputs = (0..<6).map { scratch.write("nb\($0).ipynb", Make.notebook([Make.code("a", "out: \($0)")])) }
         let engines = Locked<[ScriptedEngine]>([])
+        let folders = Locked<Set<String>>([])
         let result = BatchRunner(
             configuration: BatchConfiguration(inputs: inputs, outputDirectory: scratch.path + "/out", jobs: 3),
             progress: ProgressReporter(enabled: false)
-        ) {
+        ) { folder in
             let engine = ScriptedEngine()
             engines.withLock { $0.append(engine) }
+            folders.withLock { _ = $0.insert(folder) }
             return engine
         }.run()
         #expect(result.exitCode == .success)
         #expect(result.notebooks.map(\.input) == inputs)
         let all = engines.withLock { $0 }
         #expect(all.count == 6)
+        // Each engine runs in its notebook's folder, as Jupyter starts a kernel there.
+        #expect(folders.withLock { $0 } == [(scratch.path as NSString).standardizingPath])
         #expect(all.allSatisfy { $0.sources.count == 1 && $0.shutDown })
         for (i, notebook) in result.notebooks.enumerated() {
             #expect(notebook.run?.notebook.cells[0].outputs == [.stream(name: "stdout", text: "\(i)\n")])
@@ -217,7 +221,7 @@ struct Scratch: ~Copyable {
         let result = BatchRunner(
             configuration: BatchConfiguration(inputs: [input], outputDirectory: scratch.path + "/out"),
             progress: ProgressReporter(enabled: false)
-        ) { throw Missing() }.run()
+        ) { _ in throw Missing() }.run()
         #expect(result.exitCode == .engineUnavailable)
         #expect(result.exitCode.rawValue == 6)
     }

@@ -72,7 +72,7 @@ import Testing
         let result = BatchRunner(
             configuration: BatchConfiguration(inputs: [good, drifted], check: true, junitPath: junit),
             progress: progress
-        ) { ScriptedEngine() }.run()
+        ) { _ in ScriptedEngine() }.run()
         #expect(result.exitCode == .outputMismatch)
         #expect(result.exitCode.rawValue == 5)
         #expect(result.notebooks.map(\.outcome) == [.succeeded, .outputMismatch])

@@ -157,7 +157,7 @@ public struct BatchRunner: Sendable {
         let label = total > 1 ? "[\(position)/\(total)] \(name)" : name
         let engine: any CellExecuting
         do {
-            engine = try makeEngine()
+            engine = try makeEngine(FileSystem.absoluteFolder(of: job.input))
         } catch {
             let message = "the cell engine could not start: \(error)"
             progress.line("\(label): \(message)")

@@ -134,6 +134,11 @@ public enum FileSystem {
         return folder.isEmpty ? "." : folder
     }
 
+    /// The absolute, standardized folder of a file.
+    static func absoluteFolder(of path: String) -> String {
+        standardized(folder(of: path))
+    }
+
     /// Path comparison that ignores `./` and `//` differences.
     static func standardized(_ path: String) -> String {
         let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path

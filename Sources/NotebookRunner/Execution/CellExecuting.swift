@@ -21,5 +21,7 @@ public protocol CellExecuting: AnyObject, Sendable {
 
 extension CellSession: CellExecuting {}
 
-/// Makes a fresh engine for one notebook.
-public typealias CellEngineFactory = @Sendable () throws -> any CellExecuting
+/// Makes a fresh engine for one notebook, whose cells run in the given folder (the notebook's own, as a
+/// Jupyter front end would start the kernel there), so a notebook reads `../data/x.csv` the same way in
+/// JupyterLab and in the runner.
+public typealias CellEngineFactory = @Sendable (_ workingDirectory: String) throws -> any CellExecuting
