@@ -23,7 +23,9 @@ let package = Package(
     targets: [
         // MARK: The library students use
 
-        .target(name: "Inference"),
+        // Wide (AVX2) matrix kernels chosen at run time; imported internally by Inference only.
+        .target(name: "CInferenceKernels"),
+        .target(name: "Inference", dependencies: ["CInferenceKernels"]),
         .testTarget(name: "InferenceTests", dependencies: ["Inference"]),
 
         .target(name: "Figures"),

@@ -8,7 +8,7 @@
 // the faster NumPy run; then (without --quick) trains the lecture configuration until the ELBO
 // settles and prints the wall time. Both sides drop their first (warm-up) epoch.
 import Foundation
-import Inference
+@_spi(Benchmarking) import Inference
 
 struct Configuration {
     var name: String
@@ -93,6 +93,7 @@ let allConfigurations = [
 ]
 let configurations = allConfigurations.filter { only == nil || $0.key == only }
 print("median of \(epochs) epochs after one warm-up epoch; Swift splits each minibatch over 2 threads")
+print("Swift kernels: \(InferenceKernels.path) (SWIFT_INFERENCE_KERNELS=portable or avx2 selects a narrower path)")
 func ms(_ s: Double) -> String { String(format: "%.2f", s * 1000) }
 func ratio(_ a: Double, _ b: Double) -> String { String(format: "%.2f", a / b) }
 for c in configurations {

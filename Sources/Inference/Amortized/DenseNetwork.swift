@@ -263,8 +263,9 @@ final class _AmNetworkWorkspace {
     /// Backpropagates `outputCotangent` (rows × outputCount) after a `forward` on the same input.
     ///
     /// Writes (not accumulates) the parameter gradient and, when asked, the input gradient.
+    /// `transposedWeights`, when given, holds each layer's Wᵀ at the layer's weight offset.
     func backward(
-        parameters: UnsafePointer<Double>,
+        parameters: UnsafePointer<Double>, transposedWeights: UnsafePointer<Double>? = nil,
         input: UnsafePointer<Double>, rows: Int, outputCotangent: UnsafePointer<Double>,
         parameterGradient: UnsafeMutablePointer<Double>?, inputGradient: UnsafeMutablePointer<Double>?
     ) {
@@ -289,12 +290,20 @@ final class _AmNetworkWorkspace {
                 _amMatMulTN(x, delta, g + layer.parameterOffset, rows: rows, n: layer.inputCount, m: n)
                 _amColumnSums(delta, g + layer.biasOffset, rows: rows, columns: n)
             }
+            // δ·Wᵀ, from the prepared Wᵀ when there is one.
+            func inputProduct(_ out: UnsafeMutablePointer<Double>) {
+                if let t = transposedWeights {
+                    _amMatMul(delta, t + layer.parameterOffset, out, n: rows, k: n, m: layer.inputCount, accumulate: false)
+                } else {
+                    _amMatMulNT(delta, weights, out, n: rows, k: n, m: layer.inputCount)
+                }
+            }
             if l > 0 {
-                _amMatMulNT(delta, weights, other, n: rows, k: n, m: layer.inputCount)
+                inputProduct(other)
                 _amMultiplyByDerivative(layers[l - 1].activation, other, output: outputs[l - 1], count: rows * layer.inputCount)
                 swap(&delta, &other)
             } else if let gi = inputGradient {
-                _amMatMulNT(delta, weights, gi, n: rows, k: n, m: layer.inputCount)
+                inputProduct(gi)
             }
         }
     }

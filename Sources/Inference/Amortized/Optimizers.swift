@@ -56,10 +56,18 @@ public struct AdamOptimizer: GradientOptimizer, Hashable {
         let stepScale = SIMD2<Double>(repeating: learningRate / c1)
         let rootScale = SIMD2<Double>(repeating: 1 / c2.squareRoot())
         let eps = SIMD2<Double>(repeating: epsilon)
+        let path = _amKernelPath
         firstMoment.withUnsafeMutableBufferPointer { m in
             secondMoment.withUnsafeMutableBufferPointer { v in
                 parameters.withUnsafeMutableBufferPointer { p in
                     gradient.withUnsafeBufferPointer { g in
+                        if path != .portable {
+                            _amAdamWide(
+                                path, p.baseAddress!, m.baseAddress!, v.baseAddress!, g.baseAddress!, count: p.count,
+                                beta1: beta1, beta2: beta2, stepScale: stepScale[0], rootScale: rootScale[0],
+                                epsilon: epsilon)
+                            return
+                        }
                         let count = p.count
                         let mr = UnsafeMutableRawPointer(m.baseAddress!)
                         let vr = UnsafeMutableRawPointer(v.baseAddress!)

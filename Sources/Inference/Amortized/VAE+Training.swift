@@ -78,6 +78,7 @@ extension VAE {
         // Minibatches are gathered straight from the rows; no flattened copy of the whole set.
         try _amValidateRows(data, width: dataDimension, what: "training data")
         let trainer = _AmVAETrainer(vae: self, batchCapacity: min(options.batchSize, data.count))
+        defer { trainer.finish() }
         var encoderParameters = encoder.parameters
         var decoderParameters = decoder.parameters
         var encoderOptimizer: any GradientOptimizer
@@ -133,8 +134,16 @@ extension VAE {
                         "training stopped at step \(step) (epoch \(epoch), minibatch \(batchIndex)): the minibatch ELBO \(total.isFinite ? "gradient" : "") is not finite (ELBO \(total)); the VAE keeps the parameters from step \(step - 1)"
                     )
                 }
-                encoderOptimizer.step(&encoderParameters, gradient: trainer.encoderGradient)
-                decoderOptimizer.step(&decoderParameters, gradient: trainer.decoderGradient)
+                // The two optimisers (and the transposed weights for the next step) on two threads.
+                trainer.inParallel(
+                    {
+                        decoderOptimizer.step(&decoderParameters, gradient: trainer.decoderGradient)
+                        trainer.prepareDecoder(decoderParameters)
+                    },
+                    {
+                        encoderOptimizer.step(&encoderParameters, gradient: trainer.encoderGradient)
+                        trainer.prepareEncoder(encoderParameters)
+                    })
                 epochTotal += total
                 first += rows
             }
@@ -168,12 +177,50 @@ final class _AmVAETrainer: @unchecked Sendable {
         encoderGradient = Array(repeating: 0, count: vae.encoder.parameterCount)
         decoderGradient = Array(repeating: 0, count: vae.decoder.parameterCount)
         singleShard = _AmVAEWorkspace(vae: vae, capacity: max(batchCapacity, 1))
+        worker = batchCapacity >= 2 * Self.rowsPerShardMinimum ? _AmPairWorker.acquire() : nil
+        encoderTransposed = Array(repeating: 0, count: vae.encoder.parameterCount)
+        decoderTransposed = Array(repeating: 0, count: vae.decoder.parameterCount)
+        prepareEncoder(vae.encoder.parameters)
+        prepareDecoder(vae.decoder.parameters)
+    }
+
+    /// Runs `here` on this thread and `other` on the worker (or both here), and returns when both
+    /// are done. The two must touch disjoint memory.
+    func inParallel(_ here: () -> Void, _ other: () -> Void) {
+        if let worker {
+            worker.run(here, other)
+        } else {
+            here()
+            other()
+        }
+    }
+
+    /// Makes the transposed weights for the next `step` from the encoder's new parameters.
+    func prepareEncoder(_ parameters: [Double]) {
+        _amTransposeWeights(vae.encoder.layers, parameters, into: &encoderTransposed, skippingFirst: true)
+    }
+
+    /// Makes the transposed weights for the next `step` from the decoder's new parameters.
+    func prepareDecoder(_ parameters: [Double]) {
+        _amTransposeWeights(vae.decoder.layers, parameters, into: &decoderTransposed, skippingFirst: false)
     }
 
     let singleShard: _AmVAEWorkspace
+    /// Runs the second shard; nil when no minibatch is large enough to split.
+    let worker: _AmPairWorker?
+    /// Each layer's Wᵀ at the layer's weight offset (biases unused), made once per step for the
+    /// backward passes of both shards.
+    var encoderTransposed: [Double]
+    var decoderTransposed: [Double]
+
+    /// Returns the worker thread to the pool.
+    func finish() {
+        if let worker { _AmPairWorker.release(worker) }
+    }
 
     /// Computes Σ ELBO over the rows and the gradient of the loss −mean ELBO into
-    /// `encoderGradient` and `decoderGradient`.
+    /// `encoderGradient` and `decoderGradient`. The parameters must be those last passed to
+    /// `prepareEncoder` and `prepareDecoder` (or the VAE's, before the first update).
     func step(encoderParameters: [Double], decoderParameters: [Double], batch: [Double], noise: [Double], rows: Int) -> Double {
         let parameters = _AmVAEParameters(
             encoder: vae.encoder, encoderParameters: encoderParameters,
@@ -181,14 +228,14 @@ final class _AmVAETrainer: @unchecked Sendable {
         let weight = -1.0 / Double(rows)
         let d = vae.dataDimension
         let l = vae.latentDimension
-        let shardCount = rows >= 2 * Self.rowsPerShardMinimum ? 2 : 1
-        var totals = [0.0, 0.0]
+        let shardCount = rows >= 2 * Self.rowsPerShardMinimum && worker != nil ? 2 : 1
+        var totals = (0.0, 0.0)
         let rowsFirst = shardCount == 2 ? (rows + 1) / 2 : rows
-        parameters.with { p in
+        parameters.with(encoderTransposed: encoderTransposed, decoderTransposed: decoderTransposed) { p in
             batch.withUnsafeBufferPointer { xb in
                 noise.withUnsafeBufferPointer { nb in
-                    let x = _AmSendablePointer(xb.baseAddress!)
-                    let e = _AmSendablePointer(nb.baseAddress!)
+                    let x = xb.baseAddress!
+                    let e = nb.baseAddress!
                     let work = { (shard: Int) -> Double in
                         let start = shard == 0 ? 0 : rowsFirst
                         let count = shard == 0 ? rowsFirst : rows - rowsFirst
@@ -196,41 +243,73 @@ final class _AmVAETrainer: @unchecked Sendable {
                         return self.shardEncoderGradients[shard].withUnsafeMutableBufferPointer { eg in
                             self.shardDecoderGradients[shard].withUnsafeMutableBufferPointer { dg in
                                 workspace.run(
-                                    p, x: x.pointer + start * d, xStride: d, encoderOutput: nil, encoderOutputStride: 0,
-                                    noise: e.pointer + start * l, rows: count, weight: weight,
+                                    p, x: x + start * d, xStride: d, encoderOutput: nil, encoderOutputStride: 0,
+                                    noise: e + start * l, rows: count, weight: weight,
                                     gradients: (eg.baseAddress!, dg.baseAddress!), perRowELBO: nil, perRowLogWeight: nil)
                             }
                         }
                     }
                     if shardCount == 1 {
-                        totals[0] = work(0)
+                        totals.0 = work(0)
                     } else {
-                        let results = _AmResults(count: 2)
-                        _amParallelFor(2) { shard in results.set(shard, work(shard)) }
-                        totals = results.values
+                        worker!.run({ totals.0 = work(0) }, { totals.1 = work(1) })
                     }
                 }
             }
         }
-        var finite = true
-        encoderGradient.withUnsafeMutableBufferPointer { g in
-            for i in 0..<g.count {
-                var s = shardEncoderGradients[0][i]
-                if shardCount == 2 { s += shardEncoderGradients[1][i] }
-                g[i] = s
-                if !s.isFinite { finite = false }
+        var encoderFinite = true
+        var decoderFinite = true
+        inParallel(
+            { decoderFinite = _amSumShards(self.shardDecoderGradients, shardCount, into: &self.decoderGradient) },
+            { encoderFinite = _amSumShards(self.shardEncoderGradients, shardCount, into: &self.encoderGradient) })
+        gradientsAreFinite = encoderFinite && decoderFinite
+        return totals.0 + (shardCount == 2 ? totals.1 : 0)
+    }
+}
+
+/// total[i] = shards[0][i] (+ shards[1][i]); returns whether every sum is finite.
+func _amSumShards(_ shards: [[Double]], _ count: Int, into total: inout [Double]) -> Bool {
+    var bad = SIMD2<Double>()
+    total.withUnsafeMutableBufferPointer { t in
+        shards[0].withUnsafeBufferPointer { a in
+            shards[count == 2 ? 1 : 0].withUnsafeBufferPointer { b in
+                let n = t.count
+                let two = count == 2
+                var i = 0
+                while i &+ 2 <= n {
+                    var s = SIMD2(a[i], a[i &+ 1])
+                    if two { s += SIMD2(b[i], b[i &+ 1]) }
+                    t[i] = s[0]
+                    t[i &+ 1] = s[1]
+                    // s − s is 0 for finite s and NaN for ±∞ and NaN.
+                    bad += s - s
+                    i &+= 2
+                }
+                while i < n {
+                    var s = a[i]
+                    if two { s += b[i] }
+                    t[i] = s
+                    bad[0] += s - s
+                    i &+= 1
+                }
             }
         }
-        decoderGradient.withUnsafeMutableBufferPointer { g in
-            for i in 0..<g.count {
-                var s = shardDecoderGradients[0][i]
-                if shardCount == 2 { s += shardDecoderGradients[1][i] }
-                g[i] = s
-                if !s.isFinite { finite = false }
+    }
+    return bad[0] == 0 && bad[1] == 0
+}
+
+/// Writes each layer's Wᵀ (outputs × inputs) at the layer's weight offset.
+func _amTransposeWeights(
+    _ layers: [DenseNetwork.Layer], _ parameters: [Double], into transposed: inout [Double], skippingFirst: Bool
+) {
+    parameters.withUnsafeBufferPointer { p in
+        transposed.withUnsafeMutableBufferPointer { t in
+            for (index, layer) in layers.enumerated() where !(skippingFirst && index == 0) {
+                _amTranspose(
+                    p.baseAddress! + layer.parameterOffset, t.baseAddress! + layer.parameterOffset,
+                    rows: layer.inputCount, columns: layer.outputCount)
             }
         }
-        gradientsAreFinite = finite
-        return totals[0] + (shardCount == 2 ? totals[1] : 0)
     }
 }
 

@@ -262,11 +262,31 @@ struct _AmVAEParameters: @unchecked Sendable {
             }
         }
     }
+
+    /// The same with each layer's Wᵀ already made (see `_amTransposeWeights`).
+    func with<R>(encoderTransposed: [Double], decoderTransposed: [Double], _ body: (_AmVAEPointers) -> R) -> R {
+        encoder.withUnsafeBufferPointer { e in
+            decoder.withUnsafeBufferPointer { d in
+                encoderTransposed.withUnsafeBufferPointer { et in
+                    decoderTransposed.withUnsafeBufferPointer { dt in
+                        body(
+                            _AmVAEPointers(
+                                encoder: e.baseAddress!, decoder: d.baseAddress!,
+                                encoderTransposed: et.baseAddress!, decoderTransposed: dt.baseAddress!))
+                    }
+                }
+            }
+        }
+    }
 }
 
 struct _AmVAEPointers: @unchecked Sendable {
     let encoder: UnsafePointer<Double>
     let decoder: UnsafePointer<Double>
+    /// Each layer's Wᵀ at the layer's weight offset, or nil (the backward pass transposes as it goes).
+    /// The training loop leaves the encoder's first layer out: its input gradient is never asked for.
+    var encoderTransposed: UnsafePointer<Double>? = nil
+    var decoderTransposed: UnsafePointer<Double>? = nil
 }
 
 /// Buffers for the ELBO and its gradient over up to `capacity` rows; one per thread.
@@ -374,7 +394,7 @@ final class _AmVAEWorkspace {
         }
         guard let gradients else { return total }
         decoder.backward(
-            parameters: p.decoder, input: z, rows: rows,
+            parameters: p.decoder, transposedWeights: p.decoderTransposed, input: z, rows: rows,
             outputCotangent: decoderCotangent, parameterGradient: gradients.decoder, inputGradient: latentGradient)
         for r in 0..<rows {
             let qr = q + r * qStride
@@ -390,7 +410,7 @@ final class _AmVAEWorkspace {
         }
         if encoderOutput == nil, let encoderGradient = gradients.encoder {
             encoder.backward(
-                parameters: p.encoder, input: x, rows: rows,
+                parameters: p.encoder, transposedWeights: p.encoderTransposed, input: x, rows: rows,
                 outputCotangent: encoderOutputCotangent, parameterGradient: encoderGradient, inputGradient: nil)
         }
         return total

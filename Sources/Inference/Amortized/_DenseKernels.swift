@@ -11,14 +11,15 @@ import Musl
 import Darwin
 #endif
 
-/// C (n×m) = A (n×k) · B (k×m), or C += A·B when `accumulate` is true.
+/// C (n×m) = A (n×k) · B (k×m), or C += A·B when `accumulate` is true: the portable kernel
+/// behind `_amMatMul` (see `_KernelDispatch.swift`).
 ///
 /// The main loop keeps a 4×4 block of C in eight `SIMD2<Double>` registers (the width the
 /// baseline x86-64 target vectorises) and streams one row of B per step; the borders fall back to
 /// scalar loops. Every element of C is summed over k in increasing order, so the result does not
 /// depend on how a caller splits rows between threads.
 @inline(__always)
-func _amMatMul(
+func _amMatMulPortable(
     _ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ c: UnsafeMutablePointer<Double>,
     n: Int, k: Int, m: Int, accumulate: Bool
 ) {
@@ -126,7 +127,7 @@ func _amMatMul(
 /// Same register blocking as `_amMatMul` (a 4×4 block of C in eight `SIMD2<Double>`), with the
 /// four A values of a step read from one row of A. Every element of C is summed over the rows in
 /// increasing order.
-func _amMatMulTN(
+func _amMatMulTNPortable(
     _ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ c: UnsafeMutablePointer<Double>,
     rows: Int, n: Int, m: Int
 ) {
@@ -200,96 +201,6 @@ func _amMatMulTN(
             j &+= 1
         }
         i &+= 1
-    }
-}
-
-/// C (n×m) = A · Bᵀ for A (n×k) and B (m×k): the input gradient δWᵀ read straight from the
-/// row-major weights W, without a transposed copy.
-///
-/// Each element is a dot product of two rows; a 4×2 block of C keeps eight `SIMD2<Double>`
-/// partial sums (even and odd p), added together at the end, then the odd-k tail. The order of
-/// the additions is fixed by (n, k, m) alone.
-func _amMatMulNT(
-    _ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ c: UnsafeMutablePointer<Double>,
-    n: Int, k: Int, m: Int
-) {
-    let rawA = UnsafeRawPointer(a)
-    let rawB = UnsafeRawPointer(b)
-    let pairs = k / 2
-    let rowBytes = k &* 8
-    @inline(__always)
-    func total(_ s: SIMD2<Double>, _ ai: UnsafePointer<Double>, _ bj: UnsafePointer<Double>) -> Double {
-        var t = s[0] + s[1]
-        if k & 1 == 1 { t += ai[k &- 1] * bj[k &- 1] }
-        return t
-    }
-    var i = 0
-    while i &+ 4 <= n {
-        let a0 = i &* rowBytes
-        let a1 = a0 &+ rowBytes
-        let a2 = a1 &+ rowBytes
-        let a3 = a2 &+ rowBytes
-        var j = 0
-        while j &+ 2 <= m {
-            let b0 = j &* rowBytes
-            let b1 = b0 &+ rowBytes
-            var s00 = SIMD2<Double>(), s01 = SIMD2<Double>()
-            var s10 = SIMD2<Double>(), s11 = SIMD2<Double>()
-            var s20 = SIMD2<Double>(), s21 = SIMD2<Double>()
-            var s30 = SIMD2<Double>(), s31 = SIMD2<Double>()
-            var o = 0
-            for _ in 0..<pairs {
-                let y0 = rawB.loadUnaligned(fromByteOffset: b0 &+ o, as: SIMD2<Double>.self)
-                let y1 = rawB.loadUnaligned(fromByteOffset: b1 &+ o, as: SIMD2<Double>.self)
-                let x0 = rawA.loadUnaligned(fromByteOffset: a0 &+ o, as: SIMD2<Double>.self)
-                let x1 = rawA.loadUnaligned(fromByteOffset: a1 &+ o, as: SIMD2<Double>.self)
-                let x2 = rawA.loadUnaligned(fromByteOffset: a2 &+ o, as: SIMD2<Double>.self)
-                let x3 = rawA.loadUnaligned(fromByteOffset: a3 &+ o, as: SIMD2<Double>.self)
-                s00 += x0 * y0; s01 += x0 * y1
-                s10 += x1 * y0; s11 += x1 * y1
-                s20 += x2 * y0; s21 += x2 * y1
-                s30 += x3 * y0; s31 += x3 * y1
-                o &+= 16
-            }
-            let bj0 = b + j &* k
-            let bj1 = bj0 + k
-            let ai0 = a + i &* k
-            let ai1 = ai0 + k
-            let ai2 = ai1 + k
-            let ai3 = ai2 + k
-            let c0 = c + (i &* m &+ j)
-            c0[0] = total(s00, ai0, bj0); c0[1] = total(s01, ai0, bj1)
-            let c1 = c0 + m
-            c1[0] = total(s10, ai1, bj0); c1[1] = total(s11, ai1, bj1)
-            let c2 = c1 + m
-            c2[0] = total(s20, ai2, bj0); c2[1] = total(s21, ai2, bj1)
-            let c3 = c2 + m
-            c3[0] = total(s30, ai3, bj0); c3[1] = total(s31, ai3, bj1)
-            j &+= 2
-        }
-        i &+= 4
-    }
-    // Leftover rows of C (i ≥ 4⌊n/4⌋) for every column, then the leftover column for the blocked rows.
-    @inline(__always)
-    func single(_ i: Int, _ j: Int) {
-        let ai = a + i &* k
-        let bj = b + j &* k
-        var s = SIMD2<Double>()
-        var o = 0
-        for _ in 0..<pairs {
-            s += rawA.loadUnaligned(fromByteOffset: i &* rowBytes &+ o, as: SIMD2<Double>.self)
-                * rawB.loadUnaligned(fromByteOffset: j &* rowBytes &+ o, as: SIMD2<Double>.self)
-            o &+= 16
-        }
-        c[i &* m &+ j] = total(s, ai, bj)
-    }
-    let blockedRows = i
-    while i < n {
-        for j in 0..<m { single(i, j) }
-        i &+= 1
-    }
-    if m & 1 == 1 {
-        for r in 0..<blockedRows { single(r, m &- 1) }
     }
 }
 

@@ -105,8 +105,8 @@ func _amExpScalar(_ x: Double) -> Double {
     _amExpClamped(SIMD4(repeating: x))[0]
 }
 
-/// y[i] = tanh(y[i]) for i in 0..<count.
-func _amTanhInPlace(_ y: UnsafeMutablePointer<Double>, count: Int) {
+/// y[i] = tanh(y[i]) for i in 0..<count: the portable kernel behind `_amTanhInPlace`.
+func _amTanhInPlacePortable(_ y: UnsafeMutablePointer<Double>, count: Int) {
     let raw = UnsafeMutableRawPointer(y)
     var i = 0
     while i &+ 8 <= count {
@@ -129,15 +129,18 @@ func _amTanhInPlace(_ y: UnsafeMutablePointer<Double>, count: Int) {
 }
 
 /// The Bernoulli log-likelihood of one row, Σᵢ xᵢηᵢ − log(1 + e^ηᵢ), and (if `cotangent` is given)
-/// w · (xᵢ − σ(ηᵢ)) into it.
+/// w · (xᵢ − σ(ηᵢ)) into it: the portable kernel behind `_amBernoulliRow`.
 ///
 /// log(1 + e^η) = max(η, 0) + log(1 + e^−|η|). Instead of one log1p per pixel, the factors
 /// 1 + e^−|η| (each in (1, 2]) are multiplied and one log is taken per 512 pixels (products stay
 /// below 2⁵¹², far from overflow). The product's relative rounding error is at most ~2 · 2⁻⁵³
 /// per factor, so the row's log-likelihood has an absolute error of order d · 10⁻¹⁶ nats — the
 /// same order as summing d rounded log1p terms.
+///
+/// The sums and products run on 8 lanes (pixel i in lane i mod 8; two `SIMD4` here, one AVX-512
+/// register in the C kernel), combined at the end in a fixed tree, so every path gives the same bits.
 @inline(__always)
-func _amBernoulliRow(
+func _amBernoulliRowPortable(
     x: UnsafePointer<Double>, output eta: UnsafePointer<Double>, dimension d: Int,
     cotangent: UnsafeMutablePointer<Double>?, weight w: Double
 ) -> Double {
@@ -147,7 +150,7 @@ func _amBernoulliRow(
     let zero = SIMD4<Double>()
     let one = SIMD4<Double>(repeating: 1)
     let weight = SIMD4<Double>(repeating: w)
-    var linear = zero
+    var linear = (zero, zero)
     var logTotal = 0.0
     var i = 0
     @inline(__always)
@@ -166,49 +169,71 @@ func _amBernoulliRow(
     }
     while i < d {
         let blockEnd = min(d, i &+ 512)
-        var product = one
-        while i &+ 4 <= blockEnd {
+        var product = (one, one)
+        while i &+ 8 <= blockEnd {
             let o = i &* 8
-            let c = lanes(
+            let c0 = lanes(
                 er.loadUnaligned(fromByteOffset: o, as: SIMD4<Double>.self),
-                xr.loadUnaligned(fromByteOffset: o, as: SIMD4<Double>.self), &product, &linear)
-            cr?.storeBytes(of: c, toByteOffset: o, as: SIMD4<Double>.self)
-            i &+= 4
+                xr.loadUnaligned(fromByteOffset: o, as: SIMD4<Double>.self), &product.0, &linear.0)
+            let c1 = lanes(
+                er.loadUnaligned(fromByteOffset: o &+ 32, as: SIMD4<Double>.self),
+                xr.loadUnaligned(fromByteOffset: o &+ 32, as: SIMD4<Double>.self), &product.1, &linear.1)
+            cr?.storeBytes(of: c0, toByteOffset: o, as: SIMD4<Double>.self)
+            cr?.storeBytes(of: c1, toByteOffset: o &+ 32, as: SIMD4<Double>.self)
+            i &+= 8
         }
         if i < blockEnd {
             // Pad the tail with η = 0, x = 0; padded lanes add 0 to `linear` (0·0 − max(0, 0))
             // and their factors 1 + e⁰ are dropped.
-            var ev = zero
-            var xv = zero
             let tail = blockEnd &- i
+            var ev = (zero, zero)
+            var xv = (zero, zero)
             for t in 0..<tail {
-                ev[t] = eta[i &+ t]
-                xv[t] = x[i &+ t]
+                if t < 4 {
+                    ev.0[t] = eta[i &+ t]
+                    xv.0[t] = x[i &+ t]
+                } else {
+                    ev.1[t &- 4] = eta[i &+ t]
+                    xv.1[t &- 4] = x[i &+ t]
+                }
             }
-            var tailProduct = one
-            let c = lanes(ev, xv, &tailProduct, &linear)
-            for t in 0..<tail { product[t] *= tailProduct[t] }
-            if let cotangent {
-                for t in 0..<tail { cotangent[i &+ t] = c[t] }
+            var tailProduct = (one, one)
+            let c0 = lanes(ev.0, xv.0, &tailProduct.0, &linear.0)
+            let c1 = lanes(ev.1, xv.1, &tailProduct.1, &linear.1)
+            for t in 0..<tail {
+                if t < 4 {
+                    product.0[t] *= tailProduct.0[t]
+                    cotangent?[i &+ t] = c0[t]
+                } else {
+                    product.1[t &- 4] *= tailProduct.1[t &- 4]
+                    cotangent?[i &+ t] = c1[t &- 4]
+                }
             }
             i = blockEnd
         }
-        logTotal += log((product[0] * product[1]) * (product[2] * product[3]))
+        let p = product
+        logTotal += log(((p.0[0] * p.0[1]) * (p.0[2] * p.0[3])) * ((p.1[0] * p.1[1]) * (p.1[2] * p.1[3])))
     }
-    return (linear[0] + linear[1]) + (linear[2] + linear[3]) - logTotal
+    let l = linear
+    return (((l.0[0] + l.0[1]) + (l.0[2] + l.0[3])) + ((l.1[0] + l.1[1]) + (l.1[2] + l.1[3]))) - logTotal
 }
 
 /// Array wrappers around the internal kernels, for the package's tests (release-mode tests cannot
 /// use `@testable import`). Not part of the public API.
 package enum _AmKernelProbe {
     /// A (n×k) · B (k×m), row-major.
-    package static func matMul(_ a: [Double], _ b: [Double], n: Int, k: Int, m: Int) -> [Double] {
+    package static func matMul(
+        _ a: [Double], _ b: [Double], n: Int, k: Int, m: Int, path: _AmKernelPath? = nil, accumulateInto start: [Double]? = nil
+    ) -> [Double] {
         precondition(a.count == n * k && b.count == k * m)
-        var c = [Double](repeating: 0, count: n * m)
+        var c = start ?? [Double](repeating: .nan, count: n * m)
+        precondition(c.count == n * m)
         a.withUnsafeBufferPointer { ap in
             b.withUnsafeBufferPointer { bp in
                 c.withUnsafeMutableBufferPointer { cp in
-                    _amMatMul(ap.baseAddress!, bp.baseAddress!, cp.baseAddress!, n: n, k: k, m: m, accumulate: false)
+                    _amMatMul(
+                        ap.baseAddress!, bp.baseAddress!, cp.baseAddress!, n: n, k: k, m: m, accumulate: start != nil,
+                        path: path ?? _amKernelPath)
                 }
             }
         }
@@ -216,13 +241,16 @@ package enum _AmKernelProbe {
     }
 
     /// Aᵀ · B for A (rows×n) and B (rows×m).
-    package static func matMulTN(_ a: [Double], _ b: [Double], rows: Int, n: Int, m: Int) -> [Double] {
+    package static func matMulTN(
+        _ a: [Double], _ b: [Double], rows: Int, n: Int, m: Int, path: _AmKernelPath? = nil
+    ) -> [Double] {
         precondition(a.count == rows * n && b.count == rows * m)
         var c = [Double](repeating: .nan, count: n * m)
         a.withUnsafeBufferPointer { ap in
             b.withUnsafeBufferPointer { bp in
                 c.withUnsafeMutableBufferPointer { cp in
-                    _amMatMulTN(ap.baseAddress!, bp.baseAddress!, cp.baseAddress!, rows: rows, n: n, m: m)
+                    _amMatMulTN(
+                        ap.baseAddress!, bp.baseAddress!, cp.baseAddress!, rows: rows, n: n, m: m, path: path ?? _amKernelPath)
                 }
             }
         }
@@ -230,13 +258,16 @@ package enum _AmKernelProbe {
     }
 
     /// A · Bᵀ for A (n×k) and B (m×k).
-    package static func matMulNT(_ a: [Double], _ b: [Double], n: Int, k: Int, m: Int) -> [Double] {
+    package static func matMulNT(
+        _ a: [Double], _ b: [Double], n: Int, k: Int, m: Int, path: _AmKernelPath? = nil
+    ) -> [Double] {
         precondition(a.count == n * k && b.count == m * k)
         var c = [Double](repeating: .nan, count: n * m)
         a.withUnsafeBufferPointer { ap in
             b.withUnsafeBufferPointer { bp in
                 c.withUnsafeMutableBufferPointer { cp in
-                    _amMatMulNT(ap.baseAddress!, bp.baseAddress!, cp.baseAddress!, n: n, k: k, m: m)
+                    _amMatMulNT(
+                        ap.baseAddress!, bp.baseAddress!, cp.baseAddress!, n: n, k: k, m: m, path: path ?? _amKernelPath)
                 }
             }
         }
@@ -253,9 +284,9 @@ package enum _AmKernelProbe {
     }
 
     /// The vectorised tanh applied in place to a buffer (exercises the 8-, 4- and 1-wide paths).
-    package static func tanh(_ x: [Double]) -> [Double] {
+    package static func tanh(_ x: [Double], path: _AmKernelPath? = nil) -> [Double] {
         var y = x
-        y.withUnsafeMutableBufferPointer { _amTanhInPlace($0.baseAddress!, count: $0.count) }
+        y.withUnsafeMutableBufferPointer { _amTanhInPlace($0.baseAddress!, count: $0.count, path: path ?? _amKernelPath) }
         return y
     }
 
@@ -266,7 +297,9 @@ package enum _AmKernelProbe {
     package static func exp(_ x: Double) -> Double { _amExpScalar(x) }
 
     /// The Bernoulli row kernel: log-likelihood and weight · (x − σ(η)).
-    package static func bernoulliRow(x: [Double], eta: [Double], weight: Double) -> (Double, [Double]) {
+    package static func bernoulliRow(
+        x: [Double], eta: [Double], weight: Double, path: _AmKernelPath? = nil
+    ) -> (Double, [Double]) {
         precondition(x.count == eta.count)
         var c = [Double](repeating: .nan, count: x.count)
         let value = x.withUnsafeBufferPointer { xp in
@@ -274,7 +307,7 @@ package enum _AmKernelProbe {
                 c.withUnsafeMutableBufferPointer { cp in
                     _amBernoulliRow(
                         x: xp.baseAddress!, output: ep.baseAddress!, dimension: x.count, cotangent: cp.baseAddress!,
-                        weight: weight)
+                        weight: weight, path: path ?? _amKernelPath)
                 }
             }
         }

@@ -1,0 +1,89 @@
+// AVX2 and AVX-512F dense kernels; see include/CInferenceKernels.h.
+//
+// The file is compiled for the baseline target. Only functions carrying a `target(...)` attribute
+// use wider instructions, and Swift calls them only at a level `cik_supported_level()` reported.
+// Contraction into FMA is off: a fused multiply-add rounds once where the portable Swift code
+// rounds twice, and every path must give the same bits.
+#pragma STDC FP_CONTRACT OFF
+#pragma clang fp contract(off)
+#include "CInferenceKernels.h"
+
+#if defined(__x86_64__) && defined(__clang__)
+#include <math.h>
+#include <string.h>
+
+// The constants of `_VectorMath.swift`.
+#define CIK_SHIFTER 6755399441055744.0
+#define CIK_LN2_HIGH 6.93147180369123816490e-01
+#define CIK_LN2_LOW 1.90821492927058770002e-10
+#define CIK_LOG2E 1.44269504088896338700e+00
+
+#define CIK_W 4
+#define CIK_TARGET "avx2"
+#define CIK_N(name) cik_avx2_##name
+#include "cik_template.h"
+#undef CIK_W
+#undef CIK_TARGET
+#undef CIK_N
+
+#define CIK_W 8
+#define CIK_TARGET "avx512f"
+#define CIK_N(name) cik_avx512_##name
+#include "cik_template.h"
+#undef CIK_W
+#undef CIK_TARGET
+#undef CIK_N
+
+int cik_supported_level(void) {
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx512f")) return 2;
+    if (__builtin_cpu_supports("avx2")) return 1;
+    return 0;
+}
+
+void cik_matmul(int level, const double *a, const double *b, double *c, long n, long k, long m, int accumulate) {
+    if (level >= 2) cik_avx512_matmul(a, b, c, n, k, m, accumulate);
+    else cik_avx2_matmul(a, b, c, n, k, m, accumulate);
+}
+
+void cik_matmul_tn(int level, const double *a, const double *b, double *c, long rows, long n, long m) {
+    if (level >= 2) cik_avx512_matmul_tn(a, b, c, rows, n, m);
+    else cik_avx2_matmul_tn(a, b, c, rows, n, m);
+}
+
+void cik_tanh(int level, double *y, long count) {
+    if (level >= 2) cik_avx512_tanh(y, count);
+    else cik_avx2_tanh(y, count);
+}
+
+double cik_bernoulli_row(int level, const double *x, const double *eta, long d, double *cotangent, double w) {
+    return level >= 2 ? cik_avx512_bernoulli_row(x, eta, d, cotangent, w)
+                      : cik_avx2_bernoulli_row(x, eta, d, cotangent, w);
+}
+
+void cik_adam(int level, double *p, double *m, double *v, const double *g, long count, double beta1, double beta2,
+              double stepScale, double rootScale, double epsilon) {
+    if (level >= 2) cik_avx512_adam(p, m, v, g, count, beta1, beta2, stepScale, rootScale, epsilon);
+    else cik_avx2_adam(p, m, v, g, count, beta1, beta2, stepScale, rootScale, epsilon);
+}
+
+#else
+// Other architectures and compilers: only the portable Swift kernels run.
+int cik_supported_level(void) { return 0; }
+void cik_matmul(int level, const double *a, const double *b, double *c, long n, long k, long m, int accumulate) {
+    (void)level; (void)a; (void)b; (void)c; (void)n; (void)k; (void)m; (void)accumulate;
+}
+void cik_matmul_tn(int level, const double *a, const double *b, double *c, long rows, long n, long m) {
+    (void)level; (void)a; (void)b; (void)c; (void)rows; (void)n; (void)m;
+}
+void cik_tanh(int level, double *y, long count) { (void)level; (void)y; (void)count; }
+double cik_bernoulli_row(int level, const double *x, const double *eta, long d, double *cotangent, double w) {
+    (void)level; (void)x; (void)eta; (void)d; (void)cotangent; (void)w;
+    return 0;
+}
+void cik_adam(int level, double *p, double *m, double *v, const double *g, long count, double beta1, double beta2,
+              double stepScale, double rootScale, double epsilon) {
+    (void)level; (void)p; (void)m; (void)v; (void)g; (void)count; (void)beta1; (void)beta2;
+    (void)stepScale; (void)rootScale; (void)epsilon;
+}
+#endif

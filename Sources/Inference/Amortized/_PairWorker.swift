@@ -1,0 +1,159 @@
+// A second thread for the training loop's two-shard minibatch steps.
+//
+// A step on the digits takes 50–150 µs. Handing its second shard to the shared thread pool
+// (`DispatchQueue.concurrentPerform`) wakes a sleeping thread each time — a futex wake-up and a
+// context switch, a fifth of the CPU time of small-batch training. This worker instead waits by
+// spinning for a short while after each job, so the next step's hand-off is a pair of atomic
+// stores; after `spinLimit` without work it sleeps on a condition variable, so a paused
+// notebook costs nothing.
+//
+// Workers are kept in a small pool and reused by later training runs. A thread created for each
+// run starts on its creator's core, and the scheduler may take milliseconds to move a thread that
+// never sleeps, so both would share one core for a whole short epoch; a pooled worker that slept
+// is woken onto an idle core instead.
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#else
+import Darwin
+#endif
+
+final class _AmPairWorker: @unchecked Sendable {
+    /// Idle workers, kept for the next training run.
+    private static let pool = Mutex<[_AmPairWorker]>([])
+
+    /// A worker from the pool, or a new one.
+    static func acquire() -> _AmPairWorker {
+        pool.withLock { $0.popLast() } ?? _AmPairWorker()
+    }
+
+    /// Gives a worker back to the pool once its training run is over.
+    static func release(_ worker: _AmPairWorker) {
+        pool.withLock { $0.append(worker) }
+    }
+
+    private enum State: Int {
+        case idle = 0, posted, finished, stopping
+    }
+
+    /// How long the worker spins for the next job before it sleeps (nanoseconds).
+    static let spinLimit: UInt64 = 300_000
+
+    private let state = Atomic<Int>(State.idle.rawValue)
+    /// The posted job; written by the caller before `posted` (release), read by the worker after
+    /// it saw `posted` (acquire).
+    private var job: (() -> Void)?
+    private var mutex = pthread_mutex_t()
+    private var condition = pthread_cond_t()
+    /// Whether the worker sleeps on `condition`; guarded by `mutex`.
+    private var sleeping = false
+    private var thread: pthread_t?
+
+    init() {
+        pthread_mutex_init(&mutex, nil)
+        pthread_cond_init(&condition, nil)
+        let context = Unmanaged.passRetained(self).toOpaque()
+        var handle = pthread_t()
+        let status = pthread_create(&handle, nil, { raw in
+            #if canImport(Darwin)
+            let worker = Unmanaged<_AmPairWorker>.fromOpaque(raw).takeRetainedValue()
+            #else
+            let worker = Unmanaged<_AmPairWorker>.fromOpaque(raw!).takeRetainedValue()
+            #endif
+            worker.loop()
+            return nil
+        }, context)
+        if status == 0 {
+            thread = handle
+        } else {
+            Unmanaged<_AmPairWorker>.fromOpaque(context).release()
+        }
+    }
+
+    deinit {
+        pthread_cond_destroy(&condition)
+        pthread_mutex_destroy(&mutex)
+    }
+
+    /// Runs `other` on the worker and `here` on the calling thread, and returns when both are done.
+    /// Without a worker thread (creation failed) both run here, one after the other.
+    func run(_ here: () -> Void, _ other: () -> Void) {
+        guard thread != nil else {
+            here()
+            other()
+            return
+        }
+        withoutActuallyEscaping(other) { escapable in
+            job = escapable
+            state.store(State.posted.rawValue, ordering: .releasing)
+            pthread_mutex_lock(&mutex)
+            if sleeping { pthread_cond_signal(&condition) }
+            pthread_mutex_unlock(&mutex)
+            here()
+            var spins = 0
+            while state.load(ordering: .acquiring) != State.finished.rawValue {
+                spins &+= 1
+                // The worker may have been descheduled on a busy machine: stop burning the core.
+                if spins > 4096 { sched_yield() }
+            }
+            job = nil
+            state.store(State.idle.rawValue, ordering: .relaxed)
+        }
+    }
+
+    /// Stops and joins the thread (unused by the training loop, which returns workers to the pool;
+    /// kept for tests).
+    func stop() {
+        guard let thread else { return }
+        state.store(State.stopping.rawValue, ordering: .releasing)
+        pthread_mutex_lock(&mutex)
+        pthread_cond_signal(&condition)
+        pthread_mutex_unlock(&mutex)
+        pthread_join(thread, nil)
+        self.thread = nil
+    }
+
+    private func loop() {
+        while true {
+            var idleSince: UInt64 = 0
+            var spins = 0
+            var current = state.load(ordering: .acquiring)
+            while current != State.posted.rawValue && current != State.stopping.rawValue {
+                spins &+= 1
+                if spins & 255 == 0 {
+                    // Let a thread that shares this core run (a pair of spinning threads on one
+                    // core would otherwise take turns by whole time slices).
+                    sched_yield()
+                    let now = Self.now()
+                    if idleSince == 0 {
+                        idleSince = now
+                    } else if now - idleSince > Self.spinLimit {
+                        pthread_mutex_lock(&mutex)
+                        sleeping = true
+                        while true {
+                            let s = state.load(ordering: .acquiring)
+                            if s == State.posted.rawValue || s == State.stopping.rawValue { break }
+                            pthread_cond_wait(&condition, &mutex)
+                        }
+                        sleeping = false
+                        pthread_mutex_unlock(&mutex)
+                        idleSince = 0
+                    }
+                }
+                current = state.load(ordering: .acquiring)
+            }
+            if current == State.stopping.rawValue { return }
+            job?()
+            state.store(State.finished.rawValue, ordering: .releasing)
+        }
+    }
+
+    private static func now() -> UInt64 {
+        var t = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &t)
+        return UInt64(t.tv_sec) &* 1_000_000_000 &+ UInt64(t.tv_nsec)
+    }
+}
