@@ -10,6 +10,7 @@
 
 #if defined(__x86_64__) && defined(__clang__)
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 // The constants of `_VectorMath.swift`.
@@ -51,6 +52,11 @@ void cik_matmul_tn(int level, const double *a, const double *b, double *c, long 
     else cik_avx2_matmul_tn(a, b, c, rows, n, m);
 }
 
+void cik_transpose(int level, const double *a, double *t, long n, long m) {
+    if (level >= 2) cik_avx512_transpose(a, t, n, m);
+    else cik_avx2_transpose(a, t, n, m);
+}
+
 void cik_tanh(int level, double *y, long count) {
     if (level >= 2) cik_avx512_tanh(y, count);
     else cik_avx2_tanh(y, count);
@@ -75,6 +81,9 @@ void cik_matmul(int level, const double *a, const double *b, double *c, long n, 
 }
 void cik_matmul_tn(int level, const double *a, const double *b, double *c, long rows, long n, long m) {
     (void)level; (void)a; (void)b; (void)c; (void)rows; (void)n; (void)m;
+}
+void cik_transpose(int level, const double *a, double *t, long n, long m) {
+    (void)level; (void)a; (void)t; (void)n; (void)m;
 }
 void cik_tanh(int level, double *y, long count) { (void)level; (void)y; (void)count; }
 double cik_bernoulli_row(int level, const double *x, const double *eta, long d, double *cotangent, double w) {

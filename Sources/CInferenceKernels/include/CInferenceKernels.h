@@ -21,6 +21,9 @@ void cik_matmul(int level, const double *a, const double *b, double *c, long n, 
 /// C (n×m) = Aᵀ·B for A (rows×n), B (rows×m), each element summed over the rows in order.
 void cik_matmul_tn(int level, const double *a, const double *b, double *c, long rows, long n, long m);
 
+/// T (m×n) = Aᵀ for A (n×m), row-major.
+void cik_transpose(int level, const double *a, double *t, long n, long m);
+
 /// y[i] = tanh(y[i]) for i < count, by the method of `_amTanhVector`.
 void cik_tanh(int level, double *y, long count);
 

@@ -268,9 +268,9 @@ func _amMultiplyByDerivative(
     }
 }
 
-/// T (m×n) = Aᵀ for A (n×m).
+/// T (m×n) = Aᵀ for A (n×m): the portable kernel behind `_amTranspose`.
 @inline(__always)
-func _amTranspose(_ a: UnsafePointer<Double>, _ t: UnsafeMutablePointer<Double>, rows n: Int, columns m: Int) {
+func _amTransposePortable(_ a: UnsafePointer<Double>, _ t: UnsafeMutablePointer<Double>, rows n: Int, columns m: Int) {
     for i in 0..<n {
         let ai = a + i * m
         for j in 0..<m { t[j * n + i] = ai[j] }

@@ -105,8 +105,21 @@ func _amMatMulNT(
     n: Int, k: Int, m: Int, path: _AmKernelPath = _amKernelPath
 ) {
     withUnsafeTemporaryAllocation(of: Double.self, capacity: max(k * m, 1)) { t in
-        _amTranspose(b, t.baseAddress!, rows: m, columns: k)
+        _amTranspose(b, t.baseAddress!, rows: m, columns: k, path: path)
         _amMatMul(a, t.baseAddress!, c, n: n, k: k, m: m, accumulate: false, path: path)
+    }
+}
+
+/// T (m×n) = Aᵀ for A (n×m).
+@inline(__always)
+func _amTranspose(
+    _ a: UnsafePointer<Double>, _ t: UnsafeMutablePointer<Double>, rows n: Int, columns m: Int,
+    path: _AmKernelPath = _amKernelPath
+) {
+    if path == .portable {
+        _amTransposePortable(a, t, rows: n, columns: m)
+    } else {
+        cik_transpose(Int32(path.rawValue), a, t, n, m)
     }
 }
 

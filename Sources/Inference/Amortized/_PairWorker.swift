@@ -116,7 +116,23 @@ final class _AmPairWorker: @unchecked Sendable {
         self.thread = nil
     }
 
+    /// Sleeps until a job is posted or the worker is stopped.
+    private func sleepUntilPosted() {
+        pthread_mutex_lock(&mutex)
+        sleeping = true
+        while true {
+            let s = state.load(ordering: .acquiring)
+            if s == State.posted.rawValue || s == State.stopping.rawValue { break }
+            pthread_cond_wait(&condition, &mutex)
+        }
+        sleeping = false
+        pthread_mutex_unlock(&mutex)
+    }
+
     private func loop() {
+        // Start asleep: a new thread runs on its creator's core, while a woken one is placed on
+        // an idle core.
+        sleepUntilPosted()
         while true {
             var idleSince: UInt64 = 0
             var spins = 0
@@ -131,15 +147,7 @@ final class _AmPairWorker: @unchecked Sendable {
                     if idleSince == 0 {
                         idleSince = now
                     } else if now - idleSince > Self.spinLimit {
-                        pthread_mutex_lock(&mutex)
-                        sleeping = true
-                        while true {
-                            let s = state.load(ordering: .acquiring)
-                            if s == State.posted.rawValue || s == State.stopping.rawValue { break }
-                            pthread_cond_wait(&condition, &mutex)
-                        }
-                        sleeping = false
-                        pthread_mutex_unlock(&mutex)
+                        sleepUntilPosted()
                         idleSince = 0
                     }
                 }
