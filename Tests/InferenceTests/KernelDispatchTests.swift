@@ -121,4 +121,28 @@ import Testing
         let portable = try train(.portable)
         for path in Self.widePaths { #expect(Self.bits(try train(path)) == Self.bits(portable), "training \(path)") }
     }
+
+    /// Minibatches of 32 rows or more are split between this thread and a pooled worker thread.
+    /// Training runs at the same time (each takes its own worker), and runs after the worker has
+    /// gone to sleep, give the same bits as one run alone.
+    @Test func concurrentAndLaterTrainingRunsAgree() async throws {
+        var g = SeededGenerator(seed: 12)
+        let data = (0..<90).map { _ in (0..<12).map { _ in g.nextUniform() < 0.3 ? 1.0 : 0.0 } }
+        @Sendable func train() throws -> [UInt64] {
+            var gg = SeededGenerator(seed: 4)
+            var vae = try VAE(dataDimension: 12, latentDimension: 2, hiddenSizes: [9], generator: &gg)
+            let result = try vae.train(on: data, options: VAETrainingOptions(epochs: 3, batchSize: 40), generator: &gg)
+            return Self.bits(result.elboTrace + vae.encoder.parameters + vae.decoder.parameters)
+        }
+        let alone = try train()
+        let together = try await withThrowingTaskGroup(of: [UInt64].self) { group in
+            for _ in 0..<4 { group.addTask { try train() } }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(together.count == 4)
+        for run in together { #expect(run == alone) }
+        // Longer than the worker's spin limit (0.3 ms): the next run wakes a sleeping worker.
+        try await Task.sleep(for: .milliseconds(20))
+        #expect(try train() == alone)
+    }
 }
