@@ -11,6 +11,8 @@ final class CellCompiler: @unchecked Sendable {
     let modulesCache: URL
     let librariesCache: URL
     let environmentKey: String
+    /// The command lines worked out from the drivers, or `nil` to compile through `swiftc`.
+    private let recipeBox = RecipeBox()
 
     static let flags = ["-Onone", "-swift-version", "5", "-enable-testing", "-suppress-warnings"]
 
@@ -63,21 +65,36 @@ final class CellCompiler: @unchecked Sendable {
         let sourceFile = work.appendingPathComponent("main.swift")
         try source.write(to: sourceFile, atomically: false, encoding: .utf8)
         let object = work.appendingPathComponent("main.o").path
-        let builtModule = work.appendingPathComponent("\(moduleName).swiftmodule").path
+        let modulePath = work.appendingPathComponent(moduleName).path
+        let builtModule = modulePath + ".swiftmodule"
         let builtLibrary = work.appendingPathComponent("lib\(moduleName).so").path
 
-        var arguments = ["-c", sourceFile.path, "-module-name", moduleName, "-emit-module-path", builtModule]
-        arguments += CellCompiler.flags
-        arguments += ["-diagnostic-style", "llvm", "-no-color-diagnostics"]
-        arguments += ["-I", configuration.modulesDirectory, "-I", modulesCache.path]
-        arguments += ["-Xfrontend", "-entry-point-function-name", "-Xfrontend", "\(moduleName)_main", "-o", object]
-        let compiled = try ProcessRunner.run(configuration.swiftc, arguments)
-        guard compiled.status == 0 else {
-            let parsed = Diagnostics.parse(compiled.output, cellFile: CodeGenerator.cellFileName, cellSource: code)
+        let recipe = recipeBox.recipe { self.deriveRecipe() }
+        var compiled: ProcessRunner.Result? = nil
+        if let recipe {
+            let command = recipe.compileCommand(
+                source: sourceFile.path, moduleName: moduleName, modulePath: modulePath, object: object)
+            compiled = try? ProcessRunner.run(command[0], Array(command.dropFirst()))
+        }
+        let result = try compiled ?? ProcessRunner.run(configuration.swiftc, CompileRecipe.driverCompileArguments(
+            source: sourceFile.path, moduleName: moduleName, modulePath: modulePath, object: object,
+            includes: includes))
+        guard result.status == 0 else {
+            let parsed = Diagnostics.parse(result.output, cellFile: CodeGenerator.cellFileName, cellSource: code)
             throw Failure.diagnostics(cell: parsed.cell, other: parsed.other)
         }
-        let linked = try ProcessRunner.run(
-            configuration.swiftc, ["-emit-library", object, "-o", builtLibrary, "-use-ld=lld"])
+        var linked = ProcessRunner.Result(status: -1, output: "")
+        if let recipe, let autolinked = try? ProcessRunner.run(recipe.autolinkExtract, [object, "-o", "/dev/stdout"]),
+           autolinked.status == 0 {
+            let libraries = autolinked.output.split(separator: "\n").map(String.init)
+            let command = recipe.linkCommand(object: object, library: builtLibrary, autolinked: libraries)
+            linked = (try? ProcessRunner.run(command[0], Array(command.dropFirst()))) ?? linked
+        }
+        if linked.status != 0 {
+            // No recipe, or it failed: the driver links the way it always does.
+            linked = try ProcessRunner.run(
+                configuration.swiftc, CompileRecipe.driverLinkArguments(object: object, library: builtLibrary))
+        }
         guard linked.status == 0 else {
             throw Failure.diagnostics(cell: [], other: ["linking the cell failed: \(linked.output)"])
         }
@@ -85,6 +102,25 @@ final class CellCompiler: @unchecked Sendable {
         try CellCompiler.publish(builtLibrary, to: library)
         try CellCompiler.publish(builtModule, to: module)
         return Output(moduleName: moduleName, cacheKey: key, library: library, fromCache: false)
+    }
+
+    private var includes: [String] { [configuration.modulesDirectory, modulesCache.path] }
+
+    /// The recipe from the cache folder, else from the drivers (then saved for the next session).
+    private func deriveRecipe() -> CompileRecipe? {
+        var hasher = SHA256()
+        for part in [environmentKey, configuration.swiftc] + includes { hasher.update(data: Data((part + "\n").utf8)) }
+        let name = "recipe-" + hasher.finalize().prefix(8).map { String(format: "%02x", $0) }.joined() + ".json"
+        let file = modulesCache.deletingLastPathComponent().appendingPathComponent(name)
+        if let data = try? Data(contentsOf: file), let saved = try? JSONDecoder().decode(CompileRecipe.self, from: data) {
+            return saved
+        }
+        guard let derived = CompileRecipe.derive(swiftc: configuration.swiftc, includes: includes) else { return nil }
+        if let data = try? JSONEncoder().encode(derived) {
+            let temporary = file.path + ".\(getpid())"
+            if FileManager.default.createFile(atPath: temporary, contents: data) { _ = rename(temporary, file.path) }
+        }
+        return derived
     }
 
     static func publish(_ file: String, to destination: String) throws {
@@ -106,6 +142,21 @@ final class CellCompiler: @unchecked Sendable {
             hasher.update(data: data)
         }
         return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    }
+}
+
+/// Works a recipe out once, on first use.
+private final class RecipeBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var state: CompileRecipe?? = .none
+
+    func recipe(_ derive: () -> CompileRecipe?) -> CompileRecipe? {
+        lock.lock()
+        defer { lock.unlock() }
+        if case .some(let known) = state { return known }
+        let derived = derive()
+        state = .some(derived)
+        return derived
     }
 }
 
