@@ -31,6 +31,10 @@ enum CodeGenerator {
 
     static func source(for code: String, analysis: CellAnalysis, history: [CompiledCell]) -> String {
         var lines: [String] = libraryModules.map { "import \($0)" }
+        var seenImports = Set(lines)
+        for cell in history {
+            for line in cell.analysis.imports where seenImports.insert(line).inserted { lines.append(line) }
+        }
         var newest: [String: (module: String, kind: String)] = [:]
         var declarations: [String: Int] = [:]
         for cell in history where cell.analysis.exportsAnything {

@@ -228,6 +228,15 @@ import Testing
         #expect(recorder.stdout == "first line\nsecond line\n")
     }
 
+    @Test func anImportStaysInEffectForLaterCells() {
+        #expect(session.value("import Foundation\nlet root = sqrt(2.0)") == nil)
+        #expect(session.value("String(format: \"%.3f\", root)") == "\"1.414\"")
+        // A failed cell's import is not kept.
+        let (failed, _) = session.run("import NoSuchModule")
+        #expect(failed.failureKind == .compileError)
+        #expect(session.value("1 + 1") == "2")
+    }
+
     @Test func aTenThousandLineCellCompilesRunsAndIsSeenByTheNextCell() {
         let lines = (0..<10_000).map { "let v\($0) = \($0)" }
         #expect(session.value(lines.joined(separator: "\n") + "\nv9999 + v1") == "10000")
