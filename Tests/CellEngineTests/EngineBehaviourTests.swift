@@ -228,6 +228,26 @@ import Testing
         #expect(recorder.stdout == "first line\nsecond line\n")
     }
 
+    @Test func anImportStaysInEffectForLaterCells() {
+        #expect(session.value("import Foundation\nlet root = sqrt(2.0)") == nil)
+        #expect(session.value("String(format: \"%.3f\", root)") == "\"1.414\"")
+        // A failed cell's import is not kept.
+        let (failed, _) = session.run("import NoSuchModule")
+        #expect(failed.failureKind == .compileError)
+        #expect(session.value("1 + 1") == "2")
+    }
+
+    @Test func aTenThousandLineCellCompilesRunsAndIsSeenByTheNextCell() {
+        let lines = (0..<10_000).map { "let v\($0) = \($0)" }
+        #expect(session.value(lines.joined(separator: "\n") + "\nv9999 + v1") == "10000")
+        // The next cell imports 10,000 names; it must still see them, and a redefinition must still win.
+        #expect(session.value("v5000 * 2") == "10000")
+        _ = session.value("let v7 = \"seven\"")
+        #expect(session.value("v7 + \"!\"") == "\"seven!\"")
+        // Completion still knows the types of the big cell's last variables.
+        #expect(session.declarations.first { $0.name == "v9999" }?.typeName == "Int")
+    }
+
     @Test func declarationsAreListedWithRuntimeTypes() {
         _ = session.value("/// The answer.\nlet answer = 42\nfunc greet(name: String) -> String { name }")
         let declarations = session.declarations
