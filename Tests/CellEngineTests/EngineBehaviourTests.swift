@@ -228,6 +228,32 @@ import Testing
         #expect(recorder.stdout == "first line\nsecond line\n")
     }
 
+    @Test func exerciseChecksGiveAVerdictAndNeverTrap() {
+        #expect(session.value("checkAnswer(\"Sum\", 1.0 + 1.0, equals: 2)") == "✓ Sum: correct — 2 (expected 2)")
+        #expect(session.value("checkAnswer(\"Sum\", 2.1, equals: 2, tolerance: 1e-3)")
+            == "✗ Sum: not yet — got 2.1, expected 2 (off by 0.1)")
+        #expect(session.value("checkAnswer(\"KL\", Double.nan, equals: 0.5)")?.hasPrefix("✗ KL: not yet — the answer is nan") == true)
+        #expect(session.value("checkAnswer(\"List\", [1, 2], equals: [1, 2, 3])") == "✗ List: not yet — got 2 numbers, expected 3")
+        #expect(session.value("checkAnswer(\"List\", [1, 2.5], equals: [1, 2])")?.contains("element 1") == true)
+        #expect(session.value("checkAnswer(\"Sign\", 1 < 0, hint: \"think <again>\")") == "✗ Sign: not yet — think <again>")
+        let (result, _) = session.run("checkAnswer(\"<b>\", true)")
+        let html = (try? result.get())?.result?.data["text/html"] ?? ""
+        #expect(html.contains("✓ &lt;b&gt;: correct"))
+    }
+
+    @Test func cellsRunInTheConfiguredWorkingFolder() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cells-here-\(getpid())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try "1,2\n".write(to: folder.appendingPathComponent("data.csv"), atomically: true, encoding: .utf8)
+        var configuration = try testConfiguration()
+        configuration.workingDirectory = folder.path
+        let here = try CellSession(configuration: configuration)
+        defer { here.shutdown() }
+        #expect(here.value("import Foundation") == nil)
+        #expect(here.value("try String(contentsOfFile: \"data.csv\", encoding: .utf8)") == "\"1,2\\n\"")
+    }
+
     @Test func anImportStaysInEffectForLaterCells() {
         #expect(session.value("import Foundation\nlet root = sqrt(2.0)") == nil)
         #expect(session.value("String(format: \"%.3f\", root)") == "\"1.414\"")
