@@ -285,6 +285,26 @@ import Testing
 }
 
 @Suite(.serialized) struct BuildCacheTests {
+    @Test func rerunningACellThatDeclaresNothingCallsNoCompiler() throws {
+        let cache = FileManager.default.temporaryDirectory.appendingPathComponent("swift-inference-rerun-\(getpid())").path
+        defer { try? FileManager.default.removeItem(atPath: cache) }
+        let session = try makeSession(cache: cache)
+        defer { session.shutdown() }
+        let libraries = { try FileManager.default.contentsOfDirectory(atPath: cache + "/libraries").count }
+        _ = session.value("var n = 1")
+        #expect(session.value("n += 1; print(n); n * 10") == "20")
+        let compiled = try libraries()
+        let (again, output) = session.run("n += 1; print(n); n * 10")
+        #expect((try? again.get())?.result?.data["text/plain"] == "30")
+        #expect(output.stdout == "3\n")
+        #expect(try libraries() == compiled)
+        // A cell that declares something is compiled afresh when re-run, and its new value wins.
+        _ = session.value("let m = n")
+        _ = session.value("n = 7")
+        _ = session.value("let m = n")
+        #expect(session.value("m") == "7")
+    }
+
     @Test func rerunningANotebookFromTheTopCallsNoCompiler() throws {
         let cache = FileManager.default.temporaryDirectory.appendingPathComponent("swift-inference-cache-\(getpid())").path
         let cells = ["let a = 2", "func sq(_ x: Int) -> Int { x * x }", "sq(a)"]
