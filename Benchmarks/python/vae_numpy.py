@@ -5,10 +5,13 @@ The network and the arithmetic match `VAE` in the Swift `Inference` library: enc
 logits, one reparameterized sample per example, analytic KL, Adam, float64, minibatches of B.
 
 Usage: python3 vae_numpy.py DIGITS_CSV [--hidden H] [--latent L] [--batch B] [--epochs E]
-Prints one line per epoch: `epoch <i> seconds <wall> cpu <process CPU seconds, all threads> elbo <mean ELBO>`,
+Prints `blas_threads <n>` (OpenBLAS's own count, or `unknown`), then one line per epoch: `epoch <i> seconds <wall> cpu <process CPU seconds, all threads> elbo <mean ELBO>`,
 then `median_seconds <t>`.
 """
 import argparse
+import ctypes
+import glob
+import os
 import time
 
 import numpy as np
@@ -20,6 +23,17 @@ def softplus(a):
 
 def sigmoid(a):
     return 0.5 * (1.0 + np.tanh(0.5 * a))
+
+
+def blas_threads():
+    """The thread count NumPy's bundled OpenBLAS will use, asked from the library itself."""
+    folder = os.path.join(os.path.dirname(np.__file__), "..", "numpy.libs")
+    for path in glob.glob(os.path.join(folder, "*openblas*")):
+        lib = ctypes.CDLL(path)
+        for name in ("scipy_openblas_get_num_threads64_", "openblas_get_num_threads64_", "openblas_get_num_threads"):
+            if hasattr(lib, name):
+                return str(getattr(lib, name)())
+    return "unknown"
 
 
 def init_layer(rng, n_in, n_out):
@@ -37,6 +51,7 @@ def main():
     parser.add_argument("--learning-rate", type=float, default=1e-3)
     args = parser.parse_args()
 
+    print(f"blas_threads {blas_threads()}", flush=True)
     raw = np.loadtxt(args.csv, delimiter=",")
     x_all = (raw[:, :64] > 7).astype(np.float64)
     n, d = x_all.shape

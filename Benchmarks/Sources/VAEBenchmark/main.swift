@@ -2,8 +2,11 @@
 // the same network, arithmetic (float64) and batch size, measured in the same run.
 //
 // Usage: swift run -c release --package-path Benchmarks VAEBenchmark [--epochs E] [--quick]
-// For each configuration it prints the median epoch time of each side and the ratio, then trains
-// the lecture configuration until the ELBO settles and prints the wall time.
+//        [--config lecture32|lecture100|wide] [--swift-only]
+// For each configuration it prints the median epoch time (wall and process CPU) of Swift and of
+// NumPy twice — with OpenBLAS's default thread count and with one thread — and the ratio against
+// the faster NumPy run; then (without --quick) trains the lecture configuration until the ELBO
+// settles and prints the wall time. Both sides drop their first (warm-up) epoch.
 import Foundation
 import Inference
 
@@ -12,10 +15,13 @@ struct Configuration {
     var hidden: Int
     var latent: Int
     var batch: Int
+    var key: String
 }
 
 let arguments = CommandLine.arguments
 let epochs = arguments.firstIndex(of: "--epochs").map { Int(arguments[$0 + 1])! } ?? 7
+let only = arguments.firstIndex(of: "--config").map { arguments[$0 + 1] }
+let swiftOnly = arguments.contains("--swift-only")
 let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent().deletingLastPathComponent()
 let csv = packageRoot.appendingPathComponent("data/digits.csv").path
@@ -55,10 +61,11 @@ func swiftEpochSeconds(_ c: Configuration) throws -> (seconds: Double, cpu: Doub
     return (median(Array(times.dropFirst())), median(Array(cpu.dropFirst())))
 }
 
-func numpyEpochSeconds(_ c: Configuration) throws -> (seconds: Double, cpu: Double) {
+/// Median epoch times of the NumPy script; `threads` sets OPENBLAS_NUM_THREADS (nil: the default).
+func numpyEpochSeconds(_ c: Configuration, threads: Int?) throws -> (seconds: Double, cpu: Double, threads: String) {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = [
+    process.arguments = (threads.map { ["OPENBLAS_NUM_THREADS=\($0)", "OMP_NUM_THREADS=\($0)"] } ?? []) + [
         "python3", script, csv, "--hidden", "\(c.hidden)", "--latent", "\(c.latent)", "--batch", "\(c.batch)",
         "--epochs", "\(epochs + 1)",
     ]
@@ -67,6 +74,8 @@ func numpyEpochSeconds(_ c: Configuration) throws -> (seconds: Double, cpu: Doub
     try process.run()
     let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
     process.waitUntilExit()
+    let reported = output.split(separator: "\n").first { $0.hasPrefix("blas_threads ") }
+        .map { String($0.dropFirst("blas_threads ".count)) } ?? "unknown"
     // Drop the first (warm-up) epoch, as on the Swift side.
     let lines = output.split(separator: "\n").filter { $0.hasPrefix("epoch ") }.dropFirst()
     let times = lines.compactMap { Double($0.split(separator: " ")[3]) }
@@ -74,22 +83,31 @@ func numpyEpochSeconds(_ c: Configuration) throws -> (seconds: Double, cpu: Doub
     guard !times.isEmpty, cpu.count == times.count else {
         throw InferenceError(.numericalFailure, "no timings from \(script): \(output)")
     }
-    return (median(times), median(cpu))
+    return (median(times), median(cpu), reported)
 }
 
-let configurations = [
-    Configuration(name: "lecture (64-64-2, batch 32)", hidden: 64, latent: 2, batch: 32),
-    Configuration(name: "lecture (64-64-2, batch 100)", hidden: 64, latent: 2, batch: 100),
-    Configuration(name: "wide (64-128-8, batch 100)", hidden: 128, latent: 8, batch: 100),
+let allConfigurations = [
+    Configuration(name: "lecture (64-64-2, batch 32)", hidden: 64, latent: 2, batch: 32, key: "lecture32"),
+    Configuration(name: "lecture (64-64-2, batch 100)", hidden: 64, latent: 2, batch: 100, key: "lecture100"),
+    Configuration(name: "wide (64-128-8, batch 100)", hidden: 128, latent: 8, batch: 100, key: "wide"),
 ]
-print("median of \(epochs) epochs after one warm-up epoch")
+let configurations = allConfigurations.filter { only == nil || $0.key == only }
+print("median of \(epochs) epochs after one warm-up epoch; Swift splits each minibatch over 2 threads")
+func ms(_ s: Double) -> String { String(format: "%.2f", s * 1000) }
+func ratio(_ a: Double, _ b: Double) -> String { String(format: "%.2f", a / b) }
 for c in configurations {
     let swift = try swiftEpochSeconds(c)
-    let numpy = try numpyEpochSeconds(c)
-    func ms(_ s: Double) -> String { String(format: "%.2f", s * 1000) }
-    print(
-        "\(c.name): wall Swift \(ms(swift.seconds)) ms, NumPy \(ms(numpy.seconds)) ms → \(String(format: "%.2f", numpy.seconds / swift.seconds))×; CPU Swift \(ms(swift.cpu)) ms, NumPy \(ms(numpy.cpu)) ms → \(String(format: "%.2f", numpy.cpu / swift.cpu))× (goal ≥ 3×)"
-    )
+    print("\(c.name)")
+    print("  Swift:                       wall \(ms(swift.seconds)) ms, CPU \(ms(swift.cpu)) ms")
+    if swiftOnly { continue }
+    let numpyDefault = try numpyEpochSeconds(c, threads: nil)
+    let numpyOne = try numpyEpochSeconds(c, threads: 1)
+    print("  NumPy, OpenBLAS \(numpyDefault.threads) thread(s) (default): wall \(ms(numpyDefault.seconds)) ms, CPU \(ms(numpyDefault.cpu)) ms")
+    print("  NumPy, OpenBLAS \(numpyOne.threads) thread:              wall \(ms(numpyOne.seconds)) ms, CPU \(ms(numpyOne.cpu)) ms")
+    // Compare against whichever NumPy run was faster, separately for wall and CPU time.
+    let numpyWall = min(numpyDefault.seconds, numpyOne.seconds)
+    let numpyCPU = min(numpyDefault.cpu, numpyOne.cpu)
+    print("  speed-up over the faster NumPy: wall \(ratio(numpyWall, swift.seconds))×, CPU \(ratio(numpyCPU, swift.cpu))× (goal ≥ 3×)")
 }
 
 if !arguments.contains("--quick") {

@@ -39,16 +39,8 @@ public enum DecoderLikelihood: Sendable, Hashable {
         var total = 0.0
         switch self {
         case .bernoulli:
-            // One exponential per pixel: e = exp(−|η|) gives both softplus and the sigmoid.
-            for i in 0..<d {
-                let eta = output[i]
-                let e = exp(-abs(eta))
-                total += x[i] * eta - (max(eta, 0) + log1p(e))
-                if let c = cotangent {
-                    let sigmoid = eta >= 0 ? 1 / (1 + e) : e / (1 + e)
-                    c[i] = w * (x[i] - sigmoid)
-                }
-            }
+            // Vectorised; one exponential per pixel and one logarithm per row (see the kernel).
+            return _amBernoulliRow(x: x, output: output, dimension: d, cotangent: cotangent, weight: w)
         case .gaussian:
             for i in 0..<d {
                 let m = output[i]

@@ -140,21 +140,18 @@ public struct DenseNetwork: Sendable, Hashable {
         let g = try _amFlatten(outputCotangents, width: outputCount, what: "output cotangent")
         let rows = inputs.count
         let workspace = _AmNetworkWorkspace(layers: layers, capacity: max(rows, 1))
-        let transposed = _amTransposedWeights(layers: layers, parameters: parameters)
         var parameterGradient = [Double](repeating: 0, count: parameterCount)
         var inputGradient = [Double](repeating: 0, count: rows * inputCount)
         parameters.withUnsafeBufferPointer { p in
-            transposed.withUnsafeBufferPointer { t in
-                x.withUnsafeBufferPointer { xp in
-                    g.withUnsafeBufferPointer { gp in
-                        parameterGradient.withUnsafeMutableBufferPointer { pg in
-                            inputGradient.withUnsafeMutableBufferPointer { ig in
-                                workspace.forward(parameters: p.baseAddress!, input: xp.baseAddress!, rows: rows)
-                                workspace.backward(
-                                    parameters: p.baseAddress!, transposedWeights: t.baseAddress!,
-                                    input: xp.baseAddress!, rows: rows, outputCotangent: gp.baseAddress!,
-                                    parameterGradient: pg.baseAddress!, inputGradient: ig.baseAddress!)
-                            }
+            x.withUnsafeBufferPointer { xp in
+                g.withUnsafeBufferPointer { gp in
+                    parameterGradient.withUnsafeMutableBufferPointer { pg in
+                        inputGradient.withUnsafeMutableBufferPointer { ig in
+                            workspace.forward(parameters: p.baseAddress!, input: xp.baseAddress!, rows: rows)
+                            workspace.backward(
+                                parameters: p.baseAddress!,
+                                input: xp.baseAddress!, rows: rows, outputCotangent: gp.baseAddress!,
+                                parameterGradient: pg.baseAddress!, inputGradient: ig.baseAddress!)
                         }
                     }
                 }
@@ -188,6 +185,19 @@ public struct DenseNetwork: Sendable, Hashable {
     }
 }
 
+/// Checks that every row has `width` finite entries (the checks and messages of `_amFlatten`,
+/// without the copy).
+func _amValidateRows(_ rows: [[Double]], width: Int, what: String) throws {
+    for (r, row) in rows.enumerated() {
+        guard row.count == width else {
+            throw InferenceError(.dimensionMismatch, "\(what) row \(r) has \(row.count) entries, expected \(width)")
+        }
+        if let c = row.firstIndex(where: { !$0.isFinite }) {
+            throw InferenceError(.invalidInput, "\(what) row \(r), column \(c) is \(row[c])")
+        }
+    }
+}
+
 /// Rows of equal width flattened row-major, after checking widths and finiteness.
 func _amFlatten(_ rows: [[Double]], width: Int, what: String) throws -> [Double] {
     var flat: [Double] = []
@@ -204,21 +214,6 @@ func _amFlatten(_ rows: [[Double]], width: Int, what: String) throws -> [Double]
     return flat
 }
 
-/// A copy of `parameters` in which each layer's weight block is transposed to outputCount × inputCount.
-func _amTransposedWeights(layers: [DenseNetwork.Layer], parameters: [Double]) -> [Double] {
-    var t = parameters
-    parameters.withUnsafeBufferPointer { p in
-        t.withUnsafeMutableBufferPointer { tp in
-            for layer in layers {
-                _amTranspose(
-                    p.baseAddress! + layer.parameterOffset, tp.baseAddress! + layer.parameterOffset,
-                    rows: layer.inputCount, columns: layer.outputCount)
-            }
-        }
-    }
-    return t
-}
-
 /// Activations and scratch space for forward and backward passes over up to `capacity` rows.
 ///
 /// One workspace belongs to one thread at a time; the buffers are allocated once and reused for
@@ -229,7 +224,6 @@ final class _AmNetworkWorkspace {
     let outputs: [UnsafeMutablePointer<Double>]
     let deltaA: UnsafeMutablePointer<Double>
     let deltaB: UnsafeMutablePointer<Double>
-    let scratch: UnsafeMutablePointer<Double>
 
     init(layers: [DenseNetwork.Layer], capacity: Int) {
         self.layers = layers
@@ -238,14 +232,12 @@ final class _AmNetworkWorkspace {
         outputs = layers.map { UnsafeMutablePointer<Double>.allocate(capacity: capacity * $0.outputCount) }
         deltaA = .allocate(capacity: capacity * width)
         deltaB = .allocate(capacity: capacity * width)
-        scratch = .allocate(capacity: capacity * width)
     }
 
     deinit {
         for o in outputs { o.deallocate() }
         deltaA.deallocate()
         deltaB.deallocate()
-        scratch.deallocate()
     }
 
     /// The last layer's output after `forward`.
@@ -263,10 +255,7 @@ final class _AmNetworkWorkspace {
                 (y + r * n).update(from: bias, count: n)
             }
             _amMatMul(x, parameters + layer.parameterOffset, y, n: rows, k: layer.inputCount, m: n, accumulate: true)
-            let activation = layer.activation
-            if activation != .identity {
-                for i in 0..<(rows * n) { y[i] = activation.apply(y[i]) }
-            }
+            _amApplyActivation(layer.activation, y, count: rows * n)
             x = UnsafePointer(y)
         }
     }
@@ -275,7 +264,7 @@ final class _AmNetworkWorkspace {
     ///
     /// Writes (not accumulates) the parameter gradient and, when asked, the input gradient.
     func backward(
-        parameters: UnsafePointer<Double>, transposedWeights: UnsafePointer<Double>,
+        parameters: UnsafePointer<Double>,
         input: UnsafePointer<Double>, rows: Int, outputCotangent: UnsafePointer<Double>,
         parameterGradient: UnsafeMutablePointer<Double>?, inputGradient: UnsafeMutablePointer<Double>?
     ) {
@@ -283,33 +272,29 @@ final class _AmNetworkWorkspace {
         var other = deltaB
         let last = layers[layers.count - 1]
         let y = outputs[layers.count - 1]
-        for i in 0..<(rows * last.outputCount) {
-            delta[i] = outputCotangent[i] * last.activation.derivative(output: y[i])
+        let lastCount = rows * last.outputCount
+        if last.activation == .identity {
+            delta.update(from: outputCotangent, count: lastCount)
+        } else {
+            for i in 0..<lastCount {
+                delta[i] = outputCotangent[i] * last.activation.derivative(output: y[i])
+            }
         }
         for l in stride(from: layers.count - 1, through: 0, by: -1) {
             let layer = layers[l]
             let x = l == 0 ? input : UnsafePointer(outputs[l - 1])
             let n = layer.outputCount
+            let weights = parameters + layer.parameterOffset
             if let g = parameterGradient {
-                _amTranspose(x, scratch, rows: rows, columns: layer.inputCount)
-                _amMatMul(scratch, delta, g + layer.parameterOffset, n: layer.inputCount, k: rows, m: n, accumulate: false)
-                let gb = g + layer.biasOffset
-                for j in 0..<n { gb[j] = 0 }
-                for r in 0..<rows {
-                    let d = delta + r * n
-                    for j in 0..<n { gb[j] += d[j] }
-                }
+                _amMatMulTN(x, delta, g + layer.parameterOffset, rows: rows, n: layer.inputCount, m: n)
+                _amColumnSums(delta, g + layer.biasOffset, rows: rows, columns: n)
             }
             if l > 0 {
-                _amMatMul(delta, transposedWeights + layer.parameterOffset, other, n: rows, k: n, m: layer.inputCount, accumulate: false)
-                let previous = layers[l - 1].activation
-                if previous != .identity {
-                    let yp = outputs[l - 1]
-                    for i in 0..<(rows * layer.inputCount) { other[i] *= previous.derivative(output: yp[i]) }
-                }
+                _amMatMulNT(delta, weights, other, n: rows, k: n, m: layer.inputCount)
+                _amMultiplyByDerivative(layers[l - 1].activation, other, output: outputs[l - 1], count: rows * layer.inputCount)
                 swap(&delta, &other)
             } else if let gi = inputGradient {
-                _amMatMul(delta, transposedWeights + layer.parameterOffset, gi, n: rows, k: n, m: layer.inputCount, accumulate: false)
+                _amMatMulNT(delta, weights, gi, n: rows, k: n, m: layer.inputCount)
             }
         }
     }

@@ -75,7 +75,8 @@ extension VAE {
         guard options.batchSize >= 1 else {
             throw InferenceError(.invalidInput, "the batch size is \(options.batchSize); it must be at least 1")
         }
-        let flat = try _amFlatten(data, width: dataDimension, what: "training data")
+        // Minibatches are gathered straight from the rows; no flattened copy of the whole set.
+        try _amValidateRows(data, width: dataDimension, what: "training data")
         let trainer = _AmVAETrainer(vae: self, batchCapacity: min(options.batchSize, data.count))
         var encoderParameters = encoder.parameters
         var decoderParameters = decoder.parameters
@@ -112,9 +113,12 @@ extension VAE {
             var batchIndex = 0
             while first < n {
                 let rows = min(batchSize, n - first)
-                for r in 0..<rows {
-                    let source = order[first + r] * d
-                    for c in 0..<d { batch[r * d + c] = flat[source + c] }
+                batch.withUnsafeMutableBufferPointer { b in
+                    for r in 0..<rows {
+                        data[order[first + r]].withUnsafeBufferPointer { row in
+                            (b.baseAddress! + r * d).update(from: row.baseAddress!, count: d)
+                        }
+                    }
                 }
                 for i in 0..<(rows * latentDimension) { noise[i] = generator.nextStandardNormal() }
                 step += 1

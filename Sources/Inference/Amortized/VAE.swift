@@ -240,12 +240,10 @@ func _amCheckQ(_ q: VariationalParameters, latentDimension: Int) throws {
     }
 }
 
-/// Parameters of a VAE and their transposed-weight copies, for the duration of one computation.
+/// Parameters of a VAE, for the duration of one computation.
 struct _AmVAEParameters: @unchecked Sendable {
     var encoder: [Double]
     var decoder: [Double]
-    var encoderTransposed: [Double]
-    var decoderTransposed: [Double]
 
     init(_ vae: VAE) {
         self.init(encoder: vae.encoder, encoderParameters: vae.encoder.parameters,
@@ -255,20 +253,12 @@ struct _AmVAEParameters: @unchecked Sendable {
     init(encoder: DenseNetwork, encoderParameters: [Double], decoder: DenseNetwork, decoderParameters: [Double]) {
         self.encoder = encoderParameters
         self.decoder = decoderParameters
-        encoderTransposed = _amTransposedWeights(layers: encoder.layers, parameters: encoderParameters)
-        decoderTransposed = _amTransposedWeights(layers: decoder.layers, parameters: decoderParameters)
     }
 
     func with<R>(_ body: (_AmVAEPointers) -> R) -> R {
         encoder.withUnsafeBufferPointer { e in
             decoder.withUnsafeBufferPointer { d in
-                encoderTransposed.withUnsafeBufferPointer { et in
-                    decoderTransposed.withUnsafeBufferPointer { dt in
-                        body(_AmVAEPointers(
-                            encoder: e.baseAddress!, decoder: d.baseAddress!,
-                            encoderTransposed: et.baseAddress!, decoderTransposed: dt.baseAddress!))
-                    }
-                }
+                body(_AmVAEPointers(encoder: e.baseAddress!, decoder: d.baseAddress!))
             }
         }
     }
@@ -277,8 +267,6 @@ struct _AmVAEParameters: @unchecked Sendable {
 struct _AmVAEPointers: @unchecked Sendable {
     let encoder: UnsafePointer<Double>
     let decoder: UnsafePointer<Double>
-    let encoderTransposed: UnsafePointer<Double>
-    let decoderTransposed: UnsafePointer<Double>
 }
 
 /// Buffers for the ELBO and its gradient over up to `capacity` rows; one per thread.
@@ -386,7 +374,7 @@ final class _AmVAEWorkspace {
         }
         guard let gradients else { return total }
         decoder.backward(
-            parameters: p.decoder, transposedWeights: p.decoderTransposed, input: z, rows: rows,
+            parameters: p.decoder, input: z, rows: rows,
             outputCotangent: decoderCotangent, parameterGradient: gradients.decoder, inputGradient: latentGradient)
         for r in 0..<rows {
             let qr = q + r * qStride
@@ -402,7 +390,7 @@ final class _AmVAEWorkspace {
         }
         if encoderOutput == nil, let encoderGradient = gradients.encoder {
             encoder.backward(
-                parameters: p.encoder, transposedWeights: p.encoderTransposed, input: x, rows: rows,
+                parameters: p.encoder, input: x, rows: rows,
                 outputCotangent: encoderOutputCotangent, parameterGradient: encoderGradient, inputGradient: nil)
         }
         return total
