@@ -5,17 +5,26 @@ CONFIG ?= release
 BUILD := .build/$(CONFIG)
 PYTHON ?= python3
 APT_PACKAGES := libzmq3-dev pkg-config librsvg2-bin
+# Only for `make test`: the browser test (tests/python/test_browser.py) drives Debian's chromium, and
+# the fonts let chart text render there.
+APT_TEST_PACKAGES := chromium fonts-liberation fonts-dejavu-core
 PREFIX ?=
 
-.PHONY: all setup system-packages python-packages build install test test-python swift-tests python-tests run bench clean
+.PHONY: all setup system-packages test-system-packages apt-install python-packages build install test test-python swift-tests python-tests run bench clean
 
 all: build
 
 setup: system-packages python-packages
 
-# Debian packages the build and the tests need, installed only when missing.
+# Debian packages the build needs (and, for the tests, APT_TEST_PACKAGES), installed only when missing.
 system-packages:
-	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	@$(MAKE) --no-print-directory apt-install PACKAGES="$(APT_PACKAGES)"
+
+test-system-packages:
+	@$(MAKE) --no-print-directory apt-install PACKAGES="$(APT_PACKAGES) $(APT_TEST_PACKAGES)"
+
+apt-install:
+	@missing=""; for p in $(PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing Debian packages:$$missing"; \
 	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
@@ -35,9 +44,9 @@ install: build
 
 # Swift suites, then the Python suites that drive the installed kernel and the runner through Jupyter's
 # own clients (jupyter_kernel_test, jupyter_client, nbclient, nbconvert, papermill).
-test: setup build swift-tests python-tests
+test: test-system-packages setup build swift-tests python-tests
 
-test-python: setup build python-tests
+test-python: test-system-packages setup build python-tests
 
 swift-tests:
 	$(SWIFT) test -c $(CONFIG)

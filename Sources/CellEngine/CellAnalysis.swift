@@ -15,6 +15,9 @@ struct CellAnalysis: Sendable {
     var reportableVariables: [String]
     /// Whether the cell has any code at all (not only comments and white space).
     var hasStatements: Bool
+    /// The cell's top-level import declarations (`import Foundation`), which later cells repeat, so an
+    /// import stays in effect for the rest of the session, as in a REPL.
+    var imports: [String]
 
     struct Declaration: Sendable, Hashable {
         var name: String
@@ -31,12 +34,16 @@ struct CellAnalysis: Sendable {
         var exports = false
         var variables: [String] = []
         var lastExpression: Syntax?
+        var imports: [String] = []
 
         for item in file.statements {
             lastExpression = nil
             switch item.item {
             case .decl(let decl):
                 exports = true
+                if let importDecl = decl.as(ImportDeclSyntax.self) {
+                    imports.append(importDecl.trimmed.description)
+                }
                 let found = CellAnalysis.declarations(in: decl)
                 declarations.append(contentsOf: found)
                 if let binding = decl.as(VariableDeclSyntax.self) {
@@ -57,6 +64,7 @@ struct CellAnalysis: Sendable {
         self.exportsAnything = exports
         self.reportableVariables = variables
         self.hasStatements = !file.statements.isEmpty
+        self.imports = imports
         if let lastExpression, let last = lastExpression.lastToken(viewMode: .sourceAccurate) {
             resultInsertionOffset = last.endPositionBeforeTrailingTrivia.utf8Offset
         } else {

@@ -1,5 +1,8 @@
 import Crypto
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Compiles cells into shared libraries, with a cache keyed by content.
 ///
@@ -11,6 +14,8 @@ final class CellCompiler: @unchecked Sendable {
     let modulesCache: URL
     let librariesCache: URL
     let environmentKey: String
+    /// The command lines worked out from the drivers, or `nil` to compile through `swiftc`.
+    private let recipeBox = RecipeBox()
 
     static let flags = ["-Onone", "-swift-version", "5", "-enable-testing", "-suppress-warnings"]
 
@@ -63,21 +68,36 @@ final class CellCompiler: @unchecked Sendable {
         let sourceFile = work.appendingPathComponent("main.swift")
         try source.write(to: sourceFile, atomically: false, encoding: .utf8)
         let object = work.appendingPathComponent("main.o").path
-        let builtModule = work.appendingPathComponent("\(moduleName).swiftmodule").path
+        let modulePath = work.appendingPathComponent(moduleName).path
+        let builtModule = modulePath + ".swiftmodule"
         let builtLibrary = work.appendingPathComponent("lib\(moduleName).so").path
 
-        var arguments = ["-c", sourceFile.path, "-module-name", moduleName, "-emit-module-path", builtModule]
-        arguments += CellCompiler.flags
-        arguments += ["-diagnostic-style", "llvm", "-no-color-diagnostics"]
-        arguments += ["-I", configuration.modulesDirectory, "-I", modulesCache.path]
-        arguments += ["-Xfrontend", "-entry-point-function-name", "-Xfrontend", "\(moduleName)_main", "-o", object]
-        let compiled = try ProcessRunner.run(configuration.swiftc, arguments)
-        guard compiled.status == 0 else {
-            let parsed = Diagnostics.parse(compiled.output, cellFile: CodeGenerator.cellFileName, cellSource: code)
+        let recipe = recipeBox.recipe { self.deriveRecipe() }
+        var compiled: ProcessRunner.Result? = nil
+        if let recipe {
+            let command = recipe.compileCommand(
+                source: sourceFile.path, moduleName: moduleName, modulePath: modulePath, object: object)
+            compiled = try? ProcessRunner.run(command[0], Array(command.dropFirst()))
+        }
+        let result = try compiled ?? ProcessRunner.run(configuration.swiftc, CompileRecipe.driverCompileArguments(
+            source: sourceFile.path, moduleName: moduleName, modulePath: modulePath, object: object,
+            includes: includes))
+        guard result.status == 0 else {
+            let parsed = Diagnostics.parse(result.output, cellFile: CodeGenerator.cellFileName, cellSource: code)
             throw Failure.diagnostics(cell: parsed.cell, other: parsed.other)
         }
-        let linked = try ProcessRunner.run(
-            configuration.swiftc, ["-emit-library", object, "-o", builtLibrary, "-use-ld=lld"])
+        var linked = ProcessRunner.Result(status: -1, output: "")
+        if let recipe, let autolinked = try? ProcessRunner.run(recipe.autolinkExtract, [object, "-o", "/dev/stdout"]),
+           autolinked.status == 0 {
+            let libraries = autolinked.output.split(separator: "\n").map(String.init)
+            let command = recipe.linkCommand(object: object, library: builtLibrary, autolinked: libraries)
+            linked = (try? ProcessRunner.run(command[0], Array(command.dropFirst()))) ?? linked
+        }
+        if linked.status != 0 {
+            // No recipe, or it failed: the driver links the way it always does.
+            linked = try ProcessRunner.run(
+                configuration.swiftc, CompileRecipe.driverLinkArguments(object: object, library: builtLibrary))
+        }
         guard linked.status == 0 else {
             throw Failure.diagnostics(cell: [], other: ["linking the cell failed: \(linked.output)"])
         }
@@ -85,6 +105,25 @@ final class CellCompiler: @unchecked Sendable {
         try CellCompiler.publish(builtLibrary, to: library)
         try CellCompiler.publish(builtModule, to: module)
         return Output(moduleName: moduleName, cacheKey: key, library: library, fromCache: false)
+    }
+
+    private var includes: [String] { [configuration.modulesDirectory, modulesCache.path] }
+
+    /// The recipe from the cache folder, else from the drivers (then saved for the next session).
+    private func deriveRecipe() -> CompileRecipe? {
+        var hasher = SHA256()
+        for part in [environmentKey, configuration.swiftc] + includes { hasher.update(data: Data((part + "\n").utf8)) }
+        let name = "recipe-" + hasher.finalize().prefix(8).map { String(format: "%02x", $0) }.joined() + ".json"
+        let file = modulesCache.deletingLastPathComponent().appendingPathComponent(name)
+        if let data = try? Data(contentsOf: file), let saved = try? JSONDecoder().decode(CompileRecipe.self, from: data) {
+            return saved
+        }
+        guard let derived = CompileRecipe.derive(swiftc: configuration.swiftc, includes: includes) else { return nil }
+        if let data = try? JSONEncoder().encode(derived) {
+            let temporary = file.path + ".\(getpid())"
+            if FileManager.default.createFile(atPath: temporary, contents: data) { _ = rename(temporary, file.path) }
+        }
+        return derived
     }
 
     static func publish(_ file: String, to destination: String) throws {
@@ -109,24 +148,69 @@ final class CellCompiler: @unchecked Sendable {
     }
 }
 
+/// Works a recipe out once, on first use.
+private final class RecipeBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var state: CompileRecipe?? = .none
+
+    func recipe(_ derive: () -> CompileRecipe?) -> CompileRecipe? {
+        lock.lock()
+        defer { lock.unlock() }
+        if case .some(let known) = state { return known }
+        let derived = derive()
+        state = .some(derived)
+        return derived
+    }
+}
+
 /// Runs a program to completion and collects its standard output and error together.
+///
+/// Spawns with `posix_spawn` and waits with `waitpid`: Foundation's `Process.waitUntilExit` polls its run
+/// loop every 50 ms, which cost each compiled cell 50 ms per tool it ran.
 enum ProcessRunner {
     struct Result {
         var status: Int32
         var output: String
     }
 
+    struct LaunchError: Error, CustomStringConvertible {
+        var description: String
+    }
+
     static func run(_ executable: String, _ arguments: [String]) throws -> Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus, output: String(decoding: data, as: UTF8.self))
+        var output: [Int32] = [0, 0]
+        guard makePipe(&output) else { throw LaunchError(description: "cannot create a pipe: \(String(cString: strerror(errno)))") }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_adddup2(&actions, output[1], 1)
+        posix_spawn_file_actions_adddup2(&actions, output[1], 2)
+        let environment = ProcessInfo.processInfo.environment.map { "\($0.key)=\($0.value)" }
+        var pid: pid_t = 0
+        let status = withCStrings([executable] + arguments) { argv in
+            withCStrings(environment) { envp in posix_spawn(&pid, executable, &actions, nil, argv, envp) }
+        }
+        close(output[1])
+        guard status == 0 else {
+            close(output[0])
+            throw LaunchError(description: "cannot run \(executable): \(String(cString: strerror(status)))")
+        }
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { read(output[0], $0.baseAddress, $0.count) }
+            if count > 0 {
+                bytes.append(contentsOf: buffer[0..<count])
+            } else if count == 0 || errno != EINTR {
+                break
+            }
+        }
+        close(output[0])
+        var exitStatus: Int32 = 0
+        while waitpid(pid, &exitStatus, 0) < 0 && errno == EINTR {}
+        // Exited normally: its code; killed by a signal: 128 + the signal, as a shell reports it.
+        let code = (exitStatus & 0x7f) == 0 ? (exitStatus >> 8) & 0xff : 128 + (exitStatus & 0x7f)
+        return Result(status: code, output: String(decoding: bytes, as: UTF8.self))
     }
 }

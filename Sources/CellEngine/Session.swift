@@ -64,8 +64,11 @@ public final class CellSession: @unchecked Sendable {
         var output: CellCompiler.Output
         do {
             output = try compiler.compile(code: code, analysis: analysis, history: history)
+            // A cell that declares nothing (`1 + 1`, a loop, a plot) has no globals to set up again: running
+            // it once more calls the entry point of the library already loaded, with no compiler. A cell
+            // that declares something gets a fresh module, so its declarations are new ones.
             var attempt = 1
-            while loadedModules.contains(output.moduleName) {
+            while analysis.exportsAnything && loadedModules.contains(output.moduleName) {
                 salt = "rerun \(attempt)"
                 attempt += 1
                 output = try compiler.compile(code: code, analysis: analysis, history: history, salt: salt)

@@ -226,7 +226,7 @@ public struct EngineError: Error, Sendable, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
-private func withCStrings<R>(_ strings: [String], _ body: ([UnsafeMutablePointer<CChar>?]) -> R) -> R {
+func withCStrings<R>(_ strings: [String], _ body: ([UnsafeMutablePointer<CChar>?]) -> R) -> R {
     var pointers: [UnsafeMutablePointer<CChar>?] = strings.map { strdup($0) }
     pointers.append(nil)
     defer { for pointer in pointers { free(pointer) } }
@@ -234,7 +234,7 @@ private func withCStrings<R>(_ strings: [String], _ body: ([UnsafeMutablePointer
 }
 
 /// A pipe whose ends are closed in every child process but the one they are handed to explicitly.
-private func makePipe(_ ends: inout [Int32]) -> Bool {
+func makePipe(_ ends: inout [Int32]) -> Bool {
     guard pipe(&ends) == 0 else { return false }
     for fd in ends { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
     return true

@@ -35,24 +35,10 @@ public struct ExerciseCheck: NotebookDisplayable, CustomStringConvertible, Senda
         let verdict = passed ? "correct" : "not yet"
         var html = "<div class=\"exercise-check\" role=\"status\" style=\"border-left:4px solid \(colour);"
         html += "background:\(background);padding:6px 10px;margin:4px 0;font-family:sans-serif\">"
-        html += "<strong style=\"color:\(colour)\">\(mark) \(Self.escape(title)): \(verdict)</strong>"
-        if !detail.isEmpty { html += "<br><span>\(Self.escape(detail))</span>" }
+        html += "<strong style=\"color:\(colour)\">\(mark) \(title.htmlEscaped): \(verdict)</strong>"
+        if !detail.isEmpty { html += "<br><span>\(detail.htmlEscaped)</span>" }
         html += "</div>"
         return MIMEBundle(plainText: description, ["text/html": html])
-    }
-
-    private static func escape(_ text: String) -> String {
-        var out = ""
-        for character in text {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            default: out.append(character)
-            }
-        }
-        return out
     }
 }
 

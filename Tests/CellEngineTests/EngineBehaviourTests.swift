@@ -228,6 +228,52 @@ import Testing
         #expect(recorder.stdout == "first line\nsecond line\n")
     }
 
+    @Test func exerciseChecksGiveAVerdictAndNeverTrap() {
+        #expect(session.value("checkAnswer(\"Sum\", 1.0 + 1.0, equals: 2)") == "✓ Sum: correct — 2 (expected 2)")
+        #expect(session.value("checkAnswer(\"Sum\", 2.1, equals: 2, tolerance: 1e-3)")
+            == "✗ Sum: not yet — got 2.1, expected 2 (off by 0.1)")
+        #expect(session.value("checkAnswer(\"KL\", Double.nan, equals: 0.5)")?.hasPrefix("✗ KL: not yet — the answer is nan") == true)
+        #expect(session.value("checkAnswer(\"List\", [1, 2], equals: [1, 2, 3])") == "✗ List: not yet — got 2 numbers, expected 3")
+        #expect(session.value("checkAnswer(\"List\", [1, 2.5], equals: [1, 2])")?.contains("element 1") == true)
+        #expect(session.value("checkAnswer(\"Sign\", 1 < 0, hint: \"think <again>\")") == "✗ Sign: not yet — think <again>")
+        let (result, _) = session.run("checkAnswer(\"<b>\", true)")
+        let html = (try? result.get())?.result?.data["text/html"] ?? ""
+        #expect(html.contains("✓ &lt;b&gt;: correct"))
+    }
+
+    @Test func cellsRunInTheConfiguredWorkingFolder() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cells-here-\(getpid())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try "1,2\n".write(to: folder.appendingPathComponent("data.csv"), atomically: true, encoding: .utf8)
+        var configuration = try testConfiguration()
+        configuration.workingDirectory = folder.path
+        let here = try CellSession(configuration: configuration)
+        defer { here.shutdown() }
+        #expect(here.value("import Foundation") == nil)
+        #expect(here.value("try String(contentsOfFile: \"data.csv\", encoding: .utf8)") == "\"1,2\\n\"")
+    }
+
+    @Test func anImportStaysInEffectForLaterCells() {
+        #expect(session.value("import Foundation\nlet root = sqrt(2.0)") == nil)
+        #expect(session.value("String(format: \"%.3f\", root)") == "\"1.414\"")
+        // A failed cell's import is not kept.
+        let (failed, _) = session.run("import NoSuchModule")
+        #expect(failed.failureKind == .compileError)
+        #expect(session.value("1 + 1") == "2")
+    }
+
+    @Test func aTenThousandLineCellCompilesRunsAndIsSeenByTheNextCell() {
+        let lines = (0..<10_000).map { "let v\($0) = \($0)" }
+        #expect(session.value(lines.joined(separator: "\n") + "\nv9999 + v1") == "10000")
+        // The next cell imports 10,000 names; it must still see them, and a redefinition must still win.
+        #expect(session.value("v5000 * 2") == "10000")
+        _ = session.value("let v7 = \"seven\"")
+        #expect(session.value("v7 + \"!\"") == "\"seven!\"")
+        // Completion still knows the types of the big cell's last variables.
+        #expect(session.declarations.first { $0.name == "v9999" }?.typeName == "Int")
+    }
+
     @Test func declarationsAreListedWithRuntimeTypes() {
         _ = session.value("/// The answer.\nlet answer = 42\nfunc greet(name: String) -> String { name }")
         let declarations = session.declarations
@@ -239,6 +285,26 @@ import Testing
 }
 
 @Suite(.serialized) struct BuildCacheTests {
+    @Test func rerunningACellThatDeclaresNothingCallsNoCompiler() throws {
+        let cache = FileManager.default.temporaryDirectory.appendingPathComponent("swift-inference-rerun-\(getpid())").path
+        defer { try? FileManager.default.removeItem(atPath: cache) }
+        let session = try makeSession(cache: cache)
+        defer { session.shutdown() }
+        let libraries = { try FileManager.default.contentsOfDirectory(atPath: cache + "/libraries").count }
+        _ = session.value("var n = 1")
+        #expect(session.value("n += 1; print(n); n * 10") == "20")
+        let compiled = try libraries()
+        let (again, output) = session.run("n += 1; print(n); n * 10")
+        #expect((try? again.get())?.result?.data["text/plain"] == "30")
+        #expect(output.stdout == "3\n")
+        #expect(try libraries() == compiled)
+        // A cell that declares something is compiled afresh when re-run, and its new value wins.
+        _ = session.value("let m = n")
+        _ = session.value("n = 7")
+        _ = session.value("let m = n")
+        #expect(session.value("m") == "7")
+    }
+
     @Test func rerunningANotebookFromTheTopCallsNoCompiler() throws {
         let cache = FileManager.default.temporaryDirectory.appendingPathComponent("swift-inference-cache-\(getpid())").path
         let cells = ["let a = 2", "func sq(_ x: Int) -> Int { x * x }", "sq(a)"]

@@ -22,6 +22,11 @@ final class Recorder: @unchecked Sendable {
 
 /// A session on the build folder the tests run from, with a cache of its own.
 func makeSession(cache: String? = nil) throws -> CellSession {
+    try CellSession(configuration: testConfiguration(cache: cache))
+}
+
+/// The engine configuration of the build folder the tests run from.
+func testConfiguration(cache: String? = nil) throws -> EngineConfiguration {
     let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
     var buildFolder = bundle.deletingLastPathComponent()
     // The test bundle is `.build/<config>/<name>.xctest` (a file on Linux); be tolerant of nesting.
@@ -31,7 +36,7 @@ func makeSession(cache: String? = nil) throws -> CellSession {
     var configuration = try EngineConfiguration.locate(executable: buildFolder.path + "/swift-inference-worker")
     configuration.cacheDirectory = cache ?? FileManager.default.temporaryDirectory
         .appendingPathComponent("swift-inference-tests-\(getpid())").path
-    return try CellSession(configuration: configuration)
+    return configuration
 }
 
 extension CellSession {

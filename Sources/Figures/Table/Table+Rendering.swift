@@ -83,19 +83,7 @@ extension Table {
     /// An HTML `<table>` with a caption, a header row and per-column alignment.
     public var html: String {
         let (cells, numeric) = formatted
-        func escape(_ text: String) -> String {
-            var result = ""
-            for character in text {
-                switch character {
-                case "&": result += "&amp;"
-                case "<": result += "&lt;"
-                case ">": result += "&gt;"
-                case "\"": result += "&quot;"
-                default: result.append(character)
-                }
-            }
-            return result
-        }
+        func escape(_ text: String) -> String { text.htmlEscaped }
         func style(_ column: Int) -> String {
             switch alignment(column, numeric: numeric) {
             case .leading: return "text-align: left"

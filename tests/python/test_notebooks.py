@@ -1,0 +1,299 @@
+"""The lecture notebooks in notebooks/ execute cleanly, headless and through Jupyter, and show what a lecture
+needs: figures, a table, and exercises whose worked solutions pass their checks.
+
+For every notebooks/*.ipynb:
+
+(a) `swift-inference execute` runs it (exit code 0) without touching the file on disk, and the executed copy
+    has no error outputs, at least three SVG figures that parse as XML and draw something, at least one HTML
+    table, equally many cells tagged `check` and `solution` (at least three each), and every `solution`
+    cell's output shows a passed check ("✓").
+(b) nbclient runs it against the installed kernelspec `swift-inference`, with the notebook's folder as the
+    working directory (cells read ../data/*.csv), with no errors and the same SVG and table counts.
+(c) the committed notebook is clean: no outputs, no execution counts, kernelspec `swift-inference`.
+
+!!! An empty notebooks/ folder, or a missing lecture notebook, is a FAILURE here, never a silent pass:
+!!! `test_every_lecture_notebook_is_present` names the four lectures, and when the glob finds nothing the
+!!! parametrised tests run once with the id NO-NOTEBOOKS-FOUND and fail.
+
+Speed: the runner and the kernel share one engine build cache. The runner gets `--cache-dir`, the kernel
+reads the same folder from `SWIFT_INFERENCE_CACHE` (how the engine picks its cache; see
+EngineConfiguration+Locate.swift), so nbclient mostly loads the cells the runner compiled. The cache is a
+fresh temporary folder per session (every cell really compiles once); set `SWIFT_INFERENCE_TEST_CACHE` to a
+folder to keep it between sessions. The cache is keyed by content, so reusing it can never load a stale cell.
+The runner's executions of the notebooks run two at a time (one process per notebook), ahead of the tests
+that look at them.
+"""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import time
+import xml.etree.ElementTree as ET
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
+
+import nbformat
+import pytest
+from conftest import KERNEL_NAME, find_swift_inference
+
+ROOT = Path(__file__).resolve().parents[2]
+NOTEBOOK_DIR = ROOT / "notebooks"
+LECTURES = [
+    "01-kl-divergence.ipynb",
+    "02-monte-carlo-vs-elbo.ipynb",
+    "03-em-gaussian-mixtures.ipynb",
+    "04-amortization-gap.ipynb",
+]
+NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("*.ipynb"))
+# When notebooks/ is empty the parametrised tests still run once, under this id, and FAIL.
+MISSING = "NO-NOTEBOOKS-FOUND"
+PARAMS = [pytest.param(p, id=p.name) for p in NOTEBOOKS] or [pytest.param(None, id=MISSING)]
+
+CELL_TIMEOUT = 600          # seconds per cell (the first cell also loads the support modules)
+NOTEBOOK_TIMEOUT = 1800     # seconds per notebook, for the runner's subprocess
+RUNNER_PARALLEL = max(1, min(2, os.cpu_count() or 1))  # notebooks the runner executes at once
+MIN_FIGURES = 3
+MIN_TABLES = 1
+MIN_EXERCISES = 3
+SVG_NS = "{http://www.w3.org/2000/svg}"
+DRAWN = {"path", "line", "polyline", "polygon", "rect", "circle", "ellipse"}
+
+
+def require(path: Path | None) -> Path:
+    """The notebook under test, or a failure when notebooks/ holds none."""
+    if path is None:
+        pytest.fail(f"{NOTEBOOK_DIR} holds no .ipynb files: the lecture notebooks are missing")
+    return path
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Reading outputs
+
+
+def code_cells(nb):
+    return [c for c in nb.cells if c.cell_type == "code"]
+
+
+def outputs(nb):
+    return [o for c in code_cells(nb) for o in c.get("outputs", [])]
+
+
+def mime(output, kind: str):
+    data = output.get("data") or {}
+    value = data.get(kind)
+    if value is None:
+        return None
+    return "".join(value) if isinstance(value, list) else value
+
+
+def error_outputs(nb) -> list[str]:
+    found = []
+    for index, cell in enumerate(nb.cells):
+        for o in cell.get("outputs", []):
+            if o.output_type == "error":
+                found.append(f"cell {index}: {o.ename}: {o.evalue}\n" + "\n".join(o.get("traceback", []))[:2000])
+    return found
+
+
+def svg_outputs(nb) -> list[str]:
+    return [s for s in (mime(o, "image/svg+xml") for o in outputs(nb)) if s is not None]
+
+
+def table_outputs(nb) -> list[str]:
+    return [h for h in (mime(o, "text/html") for o in outputs(nb)) if h is not None and "<table" in h]
+
+
+def output_text(cell) -> str:
+    """Everything a cell showed, as text: streams, plain text and HTML of results and displays."""
+    parts = []
+    for o in cell.get("outputs", []):
+        if o.output_type == "stream":
+            parts.append(o.text)
+        for kind in ("text/plain", "text/html", "text/markdown"):
+            value = mime(o, kind)
+            if value:
+                parts.append(value)
+    return "\n".join(parts)
+
+
+def tagged(nb, tag: str):
+    return [(i, c) for i, c in enumerate(nb.cells) if tag in c.get("metadata", {}).get("tags", [])]
+
+
+def check_svg(svg: str, where: str) -> None:
+    try:
+        root = ET.fromstring(svg)
+    except ET.ParseError as error:
+        pytest.fail(f"{where}: image/svg+xml output is not well-formed XML ({error}): {svg[:300]!r}")
+    assert root.tag in ("svg", SVG_NS + "svg"), f"{where}: root element is <{root.tag}>, not <svg>"
+    drawn = [e for e in root.iter() if e.tag.split("}")[-1] in DRAWN]
+    assert drawn, f"{where}: the SVG draws nothing (no {sorted(DRAWN)} element)"
+
+
+def counts(nb) -> dict:
+    return {"svg": len(svg_outputs(nb)), "table": len(table_outputs(nb))}
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Shared engine cache and the runner's executions (each notebook runs once with the runner per session)
+
+
+@pytest.fixture(scope="module")
+def engine_cache(tmp_path_factory):
+    """One build cache for the runner (--cache-dir) and the kernel (SWIFT_INFERENCE_CACHE, inherited)."""
+    explicit = os.environ.get("SWIFT_INFERENCE_TEST_CACHE")
+    folder = Path(explicit) if explicit else tmp_path_factory.mktemp("engine-cache")
+    folder.mkdir(parents=True, exist_ok=True)
+    saved = os.environ.get("SWIFT_INFERENCE_CACHE")
+    os.environ["SWIFT_INFERENCE_CACHE"] = str(folder)
+    yield folder
+    if saved is None:
+        os.environ.pop("SWIFT_INFERENCE_CACHE", None)
+    else:
+        os.environ["SWIFT_INFERENCE_CACHE"] = saved
+
+
+class RunnerRun:
+    def __init__(self, path: Path, out: Path, result: subprocess.CompletedProcess, before: bytes, after: bytes,
+                 seconds: float):
+        self.path, self.out, self.result = path, out, result
+        self.before, self.after, self.seconds = before, after, seconds
+        self.summary_path = out / "s.json"
+        self.executed_path = out / path.name
+
+    def executed(self):
+        return nbformat.read(str(self.executed_path), as_version=4)
+
+
+@pytest.fixture(scope="module")
+def runner(engine_cache, tmp_path_factory, request):
+    """`swift-inference execute` on one notebook, once per session; `runner(path)` waits for that run.
+
+    At first use the runs of every notebook a selected test needs are started, RUNNER_PARALLEL at a time
+    (one process per notebook, so each keeps its own exit code): on two cores they take about half the time.
+    """
+    runs: dict[Path, Future] = {}
+    wanted = []
+    for item in request.session.items:
+        path = getattr(item, "callspec", None) and item.callspec.params.get("path")
+        if path is not None and "runner" in getattr(item, "fixturenames", ()) and path not in wanted:
+            wanted.append(path)
+    pool = ThreadPoolExecutor(max_workers=RUNNER_PARALLEL)
+
+    def execute(path: Path) -> RunnerRun:
+        out = tmp_path_factory.mktemp(f"runner-{path.stem}")
+        before = path.read_bytes()
+        started = time.monotonic()
+        result = subprocess.run(
+            [str(find_swift_inference()), "execute", str(path), "-o", str(out), "--summary", str(out / "s.json"),
+             "--cache-dir", str(engine_cache), "--cell-timeout", str(CELL_TIMEOUT)],
+            cwd=ROOT, capture_output=True, text=True, timeout=NOTEBOOK_TIMEOUT)
+        return RunnerRun(path, out, result, before, path.read_bytes(), time.monotonic() - started)
+
+    def run(path: Path) -> RunnerRun:
+        if not runs:
+            for notebook in wanted:
+                runs[notebook] = pool.submit(execute, notebook)
+        if path not in runs:
+            runs[path] = pool.submit(execute, path)
+        return runs[path].result()
+
+    yield run
+    pool.shutdown(wait=True, cancel_futures=True)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The tests
+
+
+def test_every_lecture_notebook_is_present():
+    """Fails while any lecture is missing, so a lost notebook cannot pass the parametrised tests silently."""
+    present = sorted(p.name for p in NOTEBOOKS)
+    missing = [name for name in LECTURES if not (NOTEBOOK_DIR / name).is_file()]
+    assert NOTEBOOKS, f"{NOTEBOOK_DIR} holds no .ipynb files"
+    assert not missing, f"missing lecture notebooks in {NOTEBOOK_DIR}: {missing} (present: {present})"
+
+
+@pytest.mark.parametrize("path", PARAMS)
+def test_runner_executes_notebook(path, runner):
+    path = require(path)
+    run = runner(path)
+    assert run.result.returncode == 0, (
+        f"swift-inference execute {path.name} exited {run.result.returncode}:\n{run.result.stderr[-6000:]}")
+    assert run.after == run.before, f"the runner modified {path}"
+    summary = json.loads(run.summary_path.read_text())
+    assert summary["exit_code"] == 0, summary
+    assert [n["status"] for n in summary["notebooks"]] == ["success"], summary
+
+    nb = run.executed()
+    nbformat.validate(nb)
+    errors = error_outputs(nb)
+    assert not errors, f"{path.name}: error outputs:\n" + "\n\n".join(errors)
+    for cell in code_cells(nb):
+        if cell.source.strip():
+            assert cell.execution_count is not None, f"{path.name}: a code cell did not run:\n{cell.source[:300]}"
+
+    svgs = svg_outputs(nb)
+    assert len(svgs) >= MIN_FIGURES, f"{path.name}: {len(svgs)} image/svg+xml outputs, want at least {MIN_FIGURES}"
+    for number, svg in enumerate(svgs):
+        check_svg(svg, f"{path.name} SVG output #{number}")
+    tables = table_outputs(nb)
+    assert len(tables) >= MIN_TABLES, f"{path.name}: no text/html output contains a <table>"
+
+    checks = [(i, c) for i, c in tagged(nb, "check") if c.cell_type == "code"]
+    solutions = tagged(nb, "solution")
+    assert len(checks) == len(solutions), (
+        f"{path.name}: {len(checks)} code cells tagged 'check' (cells {[i for i, _ in checks]}) but "
+        f"{len(solutions)} tagged 'solution' (cells {[i for i, _ in solutions]})")
+    assert len(checks) >= MIN_EXERCISES, f"{path.name}: {len(checks)} exercises (check/solution pairs), want ≥ {MIN_EXERCISES}"
+    for index, cell in solutions:
+        assert cell.cell_type == "code", f"{path.name}: cell {index} is tagged 'solution' but is {cell.cell_type}"
+        shown = output_text(cell)
+        assert "✓" in shown, (
+            f"{path.name}: solution cell {index} shows no passed check (✓):\n--- source\n{cell.source}\n"
+            f"--- output\n{shown[:2000]}")
+        assert "✗" not in shown, f"{path.name}: solution cell {index} shows a failed check:\n{shown[:2000]}"
+
+
+@pytest.mark.parametrize("path", PARAMS)
+def test_nbclient_executes_notebook_with_installed_kernel(path, runner, engine_cache):
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    path = require(path)
+    before = path.read_bytes()
+    nb = nbformat.read(str(path), as_version=4)
+    client = NotebookClient(nb, kernel_name=KERNEL_NAME, timeout=CELL_TIMEOUT, startup_timeout=120,
+                            resources={"metadata": {"path": str(path.parent)}})
+    try:
+        client.execute()
+    except CellExecutionError as error:
+        pytest.fail(f"{path.name} failed under nbclient:\n{str(error)[-6000:]}")
+    assert path.read_bytes() == before, f"executing {path.name} with nbclient modified the file"
+    nbformat.validate(nb)
+    assert nb.metadata.language_info.name == "swift"
+    errors = error_outputs(nb)
+    assert not errors, f"{path.name}: error outputs under nbclient:\n" + "\n\n".join(errors)
+
+    seen = counts(nb)
+    assert seen["svg"] >= MIN_FIGURES and seen["table"] >= MIN_TABLES, f"{path.name} under nbclient: {seen}"
+    for number, svg in enumerate(svg_outputs(nb)):
+        check_svg(svg, f"{path.name} SVG output #{number} (nbclient)")
+    run = runner(path)
+    if run.result.returncode == 0:
+        assert seen == counts(run.executed()), (
+            f"{path.name}: nbclient shows {seen} but the runner showed {counts(run.executed())}")
+
+
+@pytest.mark.parametrize("path", PARAMS)
+def test_committed_notebook_is_clean(path):
+    path = require(path)
+    nb = nbformat.read(str(path), as_version=4)
+    nbformat.validate(nb)
+    dirty = [i for i, c in enumerate(nb.cells) if c.cell_type == "code" and (c.outputs or c.execution_count is not None)]
+    assert not dirty, f"{path.name}: cells {dirty} have stored outputs or execution counts; clear them before committing"
+    spec = nb.metadata.get("kernelspec", {})
+    assert spec.get("name") == KERNEL_NAME, f"{path.name}: kernelspec is {spec!r}, want name {KERNEL_NAME!r}"
+    assert spec.get("display_name") == "Swift (Inference)", f"{path.name}: kernelspec is {spec!r}"
+    assert spec.get("language") == "swift", f"{path.name}: kernelspec is {spec!r}"
