@@ -34,3 +34,10 @@ double cik_bernoulli_row(int level, const double *x, const double *eta, long d, 
 /// One Adam update of count parameters. See `AdamOptimizer.step`.
 void cik_adam(int level, double *p, double *m, double *v, const double *g, long count,
               double beta1, double beta2, double stepScale, double rootScale, double epsilon);
+
+/// The core the calling thread runs on, or −1 when unknown.
+int cik_current_cpu(void);
+
+/// If the calling thread runs on core `cpu`, moves it to another core it may use (Linux; elsewhere
+/// nothing). The affinity mask is narrowed for a moment and then restored.
+void cik_move_off_cpu(int cpu);

@@ -11,6 +11,7 @@
 // run starts on its creator's core, and the scheduler may take milliseconds to move a thread that
 // never sleeps, so both would share one core for a whole short epoch; a pooled worker that slept
 // is woken onto an idle core instead.
+@_implementationOnly import CInferenceKernels
 import Synchronization
 
 #if canImport(Glibc)
@@ -43,6 +44,8 @@ final class _AmPairWorker: @unchecked Sendable {
     static let spinLimit: UInt64 = 300_000
 
     private let state = Atomic<Int>(State.idle.rawValue)
+    /// The core the caller ran on when it posted the last job (−1 when unknown).
+    private let posterCPU = Atomic<Int>(-1)
     /// The posted job; written by the caller before `posted` (release), read by the worker after
     /// it saw `posted` (acquire).
     private var job: (() -> Void)?
@@ -88,6 +91,7 @@ final class _AmPairWorker: @unchecked Sendable {
         }
         withoutActuallyEscaping(other) { escapable in
             job = escapable
+            posterCPU.store(Self.currentCPU(), ordering: .relaxed)
             state.store(State.posted.rawValue, ordering: .releasing)
             pthread_mutex_lock(&mutex)
             if sleeping { pthread_cond_signal(&condition) }
@@ -154,9 +158,22 @@ final class _AmPairWorker: @unchecked Sendable {
                 current = state.load(ordering: .acquiring)
             }
             if current == State.stopping.rawValue { return }
+            moveOffPosterCPU()
             job?()
             state.store(State.finished.rawValue, ordering: .releasing)
         }
+    }
+
+    private static func currentCPU() -> Int { Int(cik_current_cpu()) }
+
+    /// If this thread runs on the caller's core, moves it to another allowed core.
+    ///
+    /// Linux tends to wake a thread on its waker's core ("wake-affine"); with both threads
+    /// spinning there they take turns by whole time slices and a step is slower than on one
+    /// thread (seen after the benchmark's NumPy runs: wall ≈ CPU time, 1.5–2× slower).
+    private func moveOffPosterCPU() {
+        let poster = posterCPU.load(ordering: .relaxed)
+        if poster >= 0 { cik_move_off_cpu(Int32(poster)) }
     }
 
     private static func now() -> UInt64 {
