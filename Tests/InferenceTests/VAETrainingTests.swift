@@ -81,4 +81,36 @@ import Testing
             try vae.train(on: [[1, 0]], options: VAETrainingOptions(batchSize: 0), generator: &g)
         }
     }
+
+    /// The training data's finiteness scan names the row and column of the first bad value,
+    /// whatever it is and wherever it sits in a row, and lets every finite value through.
+    @Test func nonFiniteTrainingValuesAreNamedByRowAndColumn() throws {
+        var g = SeededGenerator(seed: 5)
+        var vae = try VAE(
+            dataDimension: 37, latentDimension: 1, hiddenSizes: [3], likelihood: .gaussianFixedVariance(1), generator: &g)
+        let finite: [Double] = [0, -0.0, .leastNonzeroMagnitude, -.leastNormalMagnitude, .greatestFiniteMagnitude / 1e300]
+        var rows = (0..<4).map { r in (0..<37).map { c in finite[(r + c) % finite.count] } }
+        let options = VAETrainingOptions(epochs: 1, batchSize: 2, optimizer: .sgd(learningRate: 0, momentum: 0))
+        try vae.train(on: rows, options: options, generator: &g)
+        for (column, bad) in [(0, Double.nan), (36, Double.infinity), (17, -Double.infinity), (5, -Double.nan)] {
+            var broken = rows
+            broken[2][column] = bad
+            broken[3][0] = .nan
+            do {
+                try vae.train(on: broken, options: options, generator: &g)
+                Issue.record("\(bad) at column \(column) was accepted")
+            } catch let error as InferenceError {
+                #expect(error.kind == .invalidInput)
+                #expect(error.message.contains("row 2, column \(column) is"), "\(error.message)")
+            }
+        }
+        // The largest finite value passes the scan; its square then overflows the loss, which is
+        // the training loop's numerical failure, not bad input.
+        rows[1][36] = .greatestFiniteMagnitude
+        do {
+            try vae.train(on: rows, options: options, generator: &g)
+        } catch let error as InferenceError {
+            #expect(error.kind == .numericalFailure, "\(error.message)")
+        }
+    }
 }

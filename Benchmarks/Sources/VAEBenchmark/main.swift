@@ -2,7 +2,7 @@
 // the same network, arithmetic (float64) and batch size, measured in the same run.
 //
 // Usage: swift run -c release --package-path Benchmarks VAEBenchmark [--epochs E] [--rounds R]
-//        [--quick] [--config lecture32|lecture100|wide] [--swift-only]
+//        [--quick] [--config lecture32|notebook50|lecture100|wide] [--swift-only]
 // For each configuration it runs R rounds (default 3); a round times E epochs of Swift, then of
 // NumPy twice — with OpenBLAS's default thread count and with one thread — and keeps each side's
 // median epoch (wall and process CPU). Rounds alternate the two sides so that a slow spell of a
@@ -95,6 +95,7 @@ func numpyEpochSeconds(_ c: Configuration, threads: Int?) throws -> (seconds: Do
 
 let allConfigurations = [
     Configuration(name: "lecture (64-64-2, batch 32)", hidden: 64, latent: 2, batch: 32, key: "lecture32"),
+    Configuration(name: "notebook 04 (64-64-2, batch 50)", hidden: 64, latent: 2, batch: 50, key: "notebook50"),
     Configuration(name: "lecture (64-64-2, batch 100)", hidden: 64, latent: 2, batch: 100, key: "lecture100"),
     Configuration(name: "wide (64-128-8, batch 100)", hidden: 128, latent: 8, batch: 100, key: "wide"),
 ]

@@ -114,19 +114,24 @@ extension VAE {
             var batchIndex = 0
             while first < n {
                 let rows = min(batchSize, n - first)
-                batch.withUnsafeMutableBufferPointer { b in
-                    for r in 0..<rows {
-                        data[order[first + r]].withUnsafeBufferPointer { row in
-                            (b.baseAddress! + r * d).update(from: row.baseAddress!, count: d)
-                        }
-                    }
-                }
                 for i in 0..<(rows * latentDimension) { noise[i] = generator.nextStandardNormal() }
                 step += 1
                 batchIndex += 1
-                let total = trainer.step(
-                    encoderParameters: encoderParameters, decoderParameters: decoderParameters,
-                    batch: batch, noise: noise, rows: rows)
+                let total = batch.withUnsafeMutableBufferPointer { b in
+                    order.withUnsafeBufferPointer { o in
+                        trainer.step(
+                            encoderParameters: encoderParameters, decoderParameters: decoderParameters,
+                            batch: b.baseAddress!, noise: noise, rows: rows,
+                            gather: { start, count in
+                                // Each shard copies its own rows of the minibatch, on its own thread.
+                                for r in start..<(start + count) {
+                                    data[o[first + r]].withUnsafeBufferPointer { row in
+                                        (b.baseAddress! + r * d).update(from: row.baseAddress!, count: d)
+                                    }
+                                }
+                            })
+                    }
+                }
                 let finite = total.isFinite && trainer.gradientsAreFinite
                 guard finite else {
                     throw InferenceError(
@@ -221,7 +226,13 @@ final class _AmVAETrainer: @unchecked Sendable {
     /// Computes Σ ELBO over the rows and the gradient of the loss −mean ELBO into
     /// `encoderGradient` and `decoderGradient`. The parameters must be those last passed to
     /// `prepareEncoder` and `prepareDecoder` (or the VAE's, before the first update).
-    func step(encoderParameters: [Double], decoderParameters: [Double], batch: [Double], noise: [Double], rows: Int) -> Double {
+    ///
+    /// `gather(start, count)` must write rows start..<start+count of the minibatch into `batch`;
+    /// each shard calls it for its own rows, on its own thread, before it reads them.
+    func step(
+        encoderParameters: [Double], decoderParameters: [Double], batch: UnsafeMutablePointer<Double>,
+        noise: [Double], rows: Int, gather: (_ start: Int, _ count: Int) -> Void
+    ) -> Double {
         let parameters = _AmVAEParameters(
             encoder: vae.encoder, encoderParameters: encoderParameters,
             decoder: vae.decoder, decoderParameters: decoderParameters)
@@ -232,28 +243,27 @@ final class _AmVAETrainer: @unchecked Sendable {
         var totals = (0.0, 0.0)
         let rowsFirst = shardCount == 2 ? (rows + 1) / 2 : rows
         parameters.with(encoderTransposed: encoderTransposed, decoderTransposed: decoderTransposed) { p in
-            batch.withUnsafeBufferPointer { xb in
-                noise.withUnsafeBufferPointer { nb in
-                    let x = xb.baseAddress!
-                    let e = nb.baseAddress!
-                    let work = { (shard: Int) -> Double in
-                        let start = shard == 0 ? 0 : rowsFirst
-                        let count = shard == 0 ? rowsFirst : rows - rowsFirst
-                        let workspace = shardCount == 1 ? self.singleShard : self.shards[shard]
-                        return self.shardEncoderGradients[shard].withUnsafeMutableBufferPointer { eg in
-                            self.shardDecoderGradients[shard].withUnsafeMutableBufferPointer { dg in
-                                workspace.run(
-                                    p, x: x + start * d, xStride: d, encoderOutput: nil, encoderOutputStride: 0,
-                                    noise: e + start * l, rows: count, weight: weight,
-                                    gradients: (eg.baseAddress!, dg.baseAddress!), perRowELBO: nil, perRowLogWeight: nil)
-                            }
+            noise.withUnsafeBufferPointer { nb in
+                let x = UnsafePointer(batch)
+                let e = nb.baseAddress!
+                func work(_ shard: Int) -> Double {
+                    let start = shard == 0 ? 0 : rowsFirst
+                    let count = shard == 0 ? rowsFirst : rows - rowsFirst
+                    gather(start, count)
+                    let workspace = shardCount == 1 ? self.singleShard : self.shards[shard]
+                    return self.shardEncoderGradients[shard].withUnsafeMutableBufferPointer { eg in
+                        self.shardDecoderGradients[shard].withUnsafeMutableBufferPointer { dg in
+                            workspace.run(
+                                p, x: x + start * d, xStride: d, encoderOutput: nil, encoderOutputStride: 0,
+                                noise: e + start * l, rows: count, weight: weight,
+                                gradients: (eg.baseAddress!, dg.baseAddress!), perRowELBO: nil, perRowLogWeight: nil)
                         }
                     }
-                    if shardCount == 1 {
-                        totals.0 = work(0)
-                    } else {
-                        worker!.run({ totals.0 = work(0) }, { totals.1 = work(1) })
-                    }
+                }
+                if shardCount == 1 {
+                    totals.0 = work(0)
+                } else {
+                    worker!.run({ totals.0 = work(0) }, { totals.1 = work(1) })
                 }
             }
         }
