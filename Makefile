@@ -35,8 +35,13 @@ apt-install:
 python-packages:
 	@if [ -f tests/requirements.txt ]; then $(PYTHON) -m pip install -q --disable-pip-version-check -r tests/requirements.txt; fi
 
+# One build serves `make run`, the tests and the install: the products and the test bundles in one
+# configuration (testable, so `swift test --skip-build` can use it). Building the product without tests and
+# then `swift test` compiled every module twice, in two configurations.
+SWIFT_BUILD_FLAGS := -c $(CONFIG) --build-tests -Xswiftc -enable-testing
+
 build: system-packages
-	$(SWIFT) build -c $(CONFIG)
+	$(SWIFT) build $(SWIFT_BUILD_FLAGS)
 
 # Installs the kernelspec `swift-inference` (user folder, or PREFIX=/some/prefix).
 install: build
@@ -44,16 +49,25 @@ install: build
 
 # Swift suites, then the Python suites that drive the installed kernel and the runner through Jupyter's
 # own clients (jupyter_kernel_test, jupyter_client, nbclient, nbconvert, papermill).
-test: test-system-packages setup build swift-tests python-tests
+# Each phase's wall time is printed at the end (artifacts/test-times.txt).
+test: test-system-packages setup
+	@mkdir -p artifacts; : > artifacts/test-times.txt
+	@start=$$(date +%s); $(MAKE) --no-print-directory build; \
+	  echo "build          $$(( $$(date +%s) - start )) s" >> artifacts/test-times.txt
+	@start=$$(date +%s); $(MAKE) --no-print-directory swift-tests; \
+	  echo "swift tests    $$(( $$(date +%s) - start )) s" >> artifacts/test-times.txt
+	@start=$$(date +%s); $(MAKE) --no-print-directory python-tests; \
+	  echo "python tests   $$(( $$(date +%s) - start )) s" >> artifacts/test-times.txt
+	@echo "== time per phase =="; cat artifacts/test-times.txt
 
 test-python: test-system-packages setup build python-tests
 
 swift-tests:
-	$(SWIFT) test -c $(CONFIG)
+	$(SWIFT) test -c $(CONFIG) -Xswiftc -enable-testing --skip-build
 
 python-tests:
 	@if ls tests/python/test_*.py >/dev/null 2>&1; then \
-	  $(MAKE) --no-print-directory install && $(PYTHON) -m pytest -q tests/python; \
+	  $(MAKE) --no-print-directory install && $(PYTHON) -m pytest -q --durations=15 tests/python; \
 	else echo "no Python tests yet"; fi
 
 run: setup install

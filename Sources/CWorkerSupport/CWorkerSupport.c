@@ -4,6 +4,7 @@
 #include <dlfcn.h>
 #include <pthread.h>
 #include <setjmp.h>
+#include <stdint.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,7 +13,9 @@
 
 static cw_error_reporter error_reporter;
 static cw_line_reader line_reader;
+static cw_job_runner main_job_runner;
 static __thread jmp_buf *cell_escape;
+static __thread int cell_exit_status;
 static void *cell_stack_low;
 static void *cell_stack_high;
 
@@ -29,6 +32,62 @@ void swift_errorInMain(void *error) {
     if (cell_escape) longjmp(*cell_escape, 1);
     fprintf(stderr, "Fatal error: an error was thrown at the top level outside a cell\n");
     abort();
+}
+
+// A script's `exit(_:)` ends the process; in a notebook it ends the cell. A Swift script with top-level
+// `await` also calls `exit(0)` when its last statement is done, so this is how an async cell finishes too.
+// Outside a cell thread (the worker itself, a detached task) it is the C library's `exit`.
+void exit(int status) {
+    if (cell_escape) {
+        cell_exit_status = status;
+        longjmp(*cell_escape, 2);
+    }
+    void (*real_exit)(int) = (void (*)(int))dlsym(RTLD_NEXT, "exit");
+    if (real_exit) real_exit(status);
+    _exit(status);
+}
+
+// ---- The main actor's executor ----
+//
+// A script with top-level `await` starts its body as a task on the main actor, runs it until it first
+// suspends, and then calls `swift_task_asyncMainDrainQueue`, which on Linux hands the process's main thread
+// to Dispatch for good, and the body calls `exit(0)` at its end. In the worker a cell runs on a thread of
+// its own while the process's main thread reads commands. So the main actor gets an executor of the cell
+// runtime's (the runtime's `swift_task_getMainExecutor` hook returns it), whose jobs the drain below runs on
+// the cell's thread until the body's `exit(0)` ends the cell (see `exit` above). Jobs enqueued while no async
+// cell drains wait for the next one, as they would wait for a busy main thread.
+
+typedef struct {
+    void *identity;
+    uintptr_t implementation;
+} cw_executor_ref;
+typedef __attribute__((swiftcall)) cw_executor_ref (*get_main_executor_original)(void);
+typedef __attribute__((swiftcall)) cw_executor_ref (*get_main_executor_hook)(get_main_executor_original original);
+
+static cw_executor_ref main_executor;
+
+static __attribute__((swiftcall)) cw_executor_ref cell_main_executor(get_main_executor_original original) {
+    (void)original;
+    return main_executor;
+}
+
+int cw_install_main_executor(void *identity, uintptr_t implementation, cw_job_runner run_next_job) {
+    main_executor.identity = identity;
+    main_executor.implementation = implementation;
+    main_job_runner = run_next_job;
+    get_main_executor_hook *hook = (get_main_executor_hook *)dlsym(RTLD_DEFAULT, "swift_task_getMainExecutor_hook");
+    if (!hook) return 0;
+    *hook = cell_main_executor;
+    return 1;
+}
+
+// Interposes the runtime's function (the worker exports its own, which cell libraries bind to).
+void swift_task_asyncMainDrainQueue(void) {
+    if (!cell_escape || !main_job_runner) {
+        fprintf(stderr, "swift-inference-worker: top-level await outside a cell\n");
+        abort();
+    }
+    for (;;) main_job_runner();
 }
 
 // Swift's readLine() reads standard input with getline(), which glibc's headers turn into
@@ -65,7 +124,8 @@ ssize_t getline(char **lineptr, size_t *n, FILE *stream) {
 
 struct cell_run {
     cw_cell_entry entry;
-    int threw;
+    int outcome;
+    int exit_status;
 };
 
 static void *run_cell_thread(void *argument) {
@@ -84,20 +144,24 @@ static void *run_cell_thread(void *argument) {
     if (alternate.ss_sp) sigaltstack(&alternate, NULL);
     jmp_buf escape;
     cell_escape = &escape;
-    if (setjmp(escape) == 0) {
+    int jumped = setjmp(escape);
+    if (jumped == 0) {
         static char name[] = "cell";
         char *argv[] = {name, NULL};
         run->entry(1, argv);
-        run->threw = 0;
+        run->outcome = CW_CELL_FINISHED;
+    } else if (jumped == 2) {
+        run->exit_status = cell_exit_status;
+        run->outcome = cell_exit_status == 0 ? CW_CELL_FINISHED : CW_CELL_EXITED;
     } else {
-        run->threw = 1;
+        run->outcome = CW_CELL_THREW;
     }
     cell_escape = NULL;
     return NULL;
 }
 
-int cw_run_cell(cw_cell_entry entry, size_t stack_bytes) {
-    struct cell_run run = {entry, 0};
+int cw_run_cell(cw_cell_entry entry, size_t stack_bytes, int *exit_status) {
+    struct cell_run run = {entry, CW_CELL_FINISHED, 0};
     pthread_attr_t attributes;
     pthread_attr_init(&attributes);
     pthread_attr_setstacksize(&attributes, stack_bytes);
@@ -105,11 +169,13 @@ int cw_run_cell(cw_cell_entry entry, size_t stack_bytes) {
     if (pthread_create(&thread, &attributes, run_cell_thread, &run) != 0) {
         pthread_attr_destroy(&attributes);
         run_cell_thread(&run);
-        return run.threw;
+        *exit_status = run.exit_status;
+        return run.outcome;
     }
     pthread_attr_destroy(&attributes);
     pthread_join(thread, NULL);
-    return run.threw;
+    *exit_status = run.exit_status;
+    return run.outcome;
 }
 
 static void write_text(const char *text) {

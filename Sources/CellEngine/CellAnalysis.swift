@@ -11,6 +11,13 @@ struct CellAnalysis: Sendable {
     /// Where to append the result operator: the UTF-8 offset just after the last token of the cell's
     /// last top-level expression, when that expression can have a value.
     var resultInsertionOffset: Int?
+    /// Whether the cell's top-level code awaits (`await`, `for await`, `async let`): Swift then runs it as a
+    /// main-actor task and makes its top-level variables main-actor isolated.
+    var isAsync = false
+    /// Where `nonisolated(unsafe) ` goes in an async cell: before the `let`/`var` of each top-level variable.
+    /// Without it the variables would be main-actor isolated, and later cells (whose top-level code is
+    /// not isolated) could not read them; cells run one at a time, so nothing races on them.
+    var isolationInsertions: [SourceInsertion] = []
     /// Names of top-level stored variables with an initial value, whose runtime types are reported.
     var reportableVariables: [String]
     /// Whether the cell has any code at all (not only comments and white space).
@@ -65,6 +72,23 @@ struct CellAnalysis: Sendable {
         self.reportableVariables = variables
         self.hasStatements = !file.statements.isEmpty
         self.imports = imports
+        let awaits = TopLevelAwaitFinder(viewMode: .sourceAccurate)
+        for item in file.statements { awaits.walk(item) }
+        if awaits.found {
+            isAsync = true
+            let converter = SourceLocationConverter(fileName: "", tree: file)
+            for item in file.statements {
+                guard let variable = item.item.as(VariableDeclSyntax.self),
+                      !variable.modifiers.contains(where: { $0.name.tokenKind == .keyword(.async) || $0.name.text == "nonisolated" })
+                else { continue }
+                let position = variable.bindingSpecifier.positionAfterSkippingLeadingTrivia
+                let location = converter.location(for: position)
+                isolationInsertions.append(
+                    SourceInsertion(
+                        utf8Offset: position.utf8Offset, line: location.line, column: location.column,
+                        text: "nonisolated(unsafe) "))
+            }
+        }
         if let lastExpression, let last = lastExpression.lastToken(viewMode: .sourceAccurate) {
             resultInsertionOffset = last.endPositionBeforeTrailingTrivia.utf8Offset
         } else {
@@ -77,6 +101,13 @@ struct CellAnalysis: Sendable {
     static func canHaveValue(_ expr: ExprSyntax) -> Bool {
         if expr.is(IfExprSyntax.self) || expr.is(SwitchExprSyntax.self) || expr.is(ClosureExprSyntax.self)
             || expr.is(MacroExpansionExprSyntax.self)
+        {
+            return false
+        }
+        // An assignment has no value, and in `_ = await f()` an operator appended after it would stand
+        // outside what the `await` covers.
+        if let sequence = expr.as(SequenceExprSyntax.self),
+           sequence.elements.contains(where: { $0.is(AssignmentExprSyntax.self) })
         {
             return false
         }
@@ -146,4 +177,44 @@ struct CellAnalysis: Sendable {
         if let a = decl.as(ActorDeclSyntax.self) { return Syntax(a.memberBlock) }
         return nil
     }
+}
+
+/// Text the engine inserts into a cell before compiling it, and where (so diagnostics can be mapped back).
+struct SourceInsertion: Sendable, Hashable {
+    var utf8Offset: Int
+    /// 1-based line and column of the insertion point in the cell.
+    var line: Int
+    var column: Int
+    var text: String
+}
+
+/// Finds `await`, `for await` and `async let` in top-level code, not inside closures, functions or types.
+private final class TopLevelAwaitFinder: SyntaxVisitor {
+    var found = false
+
+    override func visit(_ node: AwaitExprSyntax) -> SyntaxVisitorContinueKind {
+        found = true
+        return .skipChildren
+    }
+
+    override func visit(_ node: ForStmtSyntax) -> SyntaxVisitorContinueKind {
+        if node.awaitKeyword != nil { found = true }
+        return .visitChildren
+    }
+
+    override func visit(_ node: VariableDeclSyntax) -> SyntaxVisitorContinueKind {
+        if node.modifiers.contains(where: { $0.name.tokenKind == .keyword(.async) }) { found = true }
+        return .visitChildren
+    }
+
+    override func visit(_ node: ClosureExprSyntax) -> SyntaxVisitorContinueKind { .skipChildren }
+    override func visit(_ node: FunctionDeclSyntax) -> SyntaxVisitorContinueKind { .skipChildren }
+    override func visit(_ node: InitializerDeclSyntax) -> SyntaxVisitorContinueKind { .skipChildren }
+    override func visit(_ node: AccessorBlockSyntax) -> SyntaxVisitorContinueKind { .skipChildren }
+    override func visit(_ node: StructDeclSyntax) -> SyntaxVisitorContinueKind { .skipChildren }
+    override func visit(_ node: ClassDeclSyntax) -> SyntaxVisitorContinueKind { .skipChildren }
+    override func visit(_ node: ActorDeclSyntax) -> SyntaxVisitorContinueKind { .skipChildren }
+    override func visit(_ node: EnumDeclSyntax) -> SyntaxVisitorContinueKind { .skipChildren }
+    override func visit(_ node: ExtensionDeclSyntax) -> SyntaxVisitorContinueKind { .skipChildren }
+    override func visit(_ node: ProtocolDeclSyntax) -> SyntaxVisitorContinueKind { .skipChildren }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Where the engine finds the compiler, the worker, the support library and its cache.
 public struct EngineConfiguration: Sendable, Hashable {
     /// The `swiftc` to compile cells with.
@@ -13,10 +15,15 @@ public struct EngineConfiguration: Sendable, Hashable {
     /// The folder cells run in (relative paths in a cell start here); `nil` keeps the caller's. Jupyter
     /// front ends start a kernel in the notebook's folder, and the runner does the same.
     public var workingDirectory: String?
+    /// The most memory, in bytes, the worker may allocate (its data segment limit, which counts heap,
+    /// anonymous mappings and thread stacks); `nil` for no limit. A cell that needs more fails with an
+    /// out-of-memory error instead of taking the memory of every other kernel on the machine.
+    public var memoryLimit: UInt64?
 
     public init(
         swiftc: String, worker: String, supportDirectory: String, modulesDirectory: String? = nil,
-        cacheDirectory: String, workingDirectory: String? = nil
+        cacheDirectory: String, workingDirectory: String? = nil,
+        memoryLimit: UInt64? = EngineConfiguration.defaultMemoryLimit()
     ) {
         self.swiftc = swiftc
         self.worker = worker
@@ -24,6 +31,34 @@ public struct EngineConfiguration: Sendable, Hashable {
         self.modulesDirectory = modulesDirectory ?? supportDirectory
         self.cacheDirectory = cacheDirectory
         self.workingDirectory = workingDirectory
+        self.memoryLimit = memoryLimit
+    }
+
+    /// The worker's memory limit: `SWIFT_INFERENCE_MEMORY_LIMIT` (bytes, or with a `K`, `M`, `G` suffix;
+    /// `0` or `none` for no limit), else half of the machine's physical memory.
+    public static func defaultMemoryLimit(
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) -> UInt64? {
+        if let text = environment["SWIFT_INFERENCE_MEMORY_LIMIT"], let parsed = parseByteCount(text) {
+            return parsed == 0 ? nil : parsed
+        }
+        return ProcessInfo.processInfo.physicalMemory / 2
+    }
+
+    /// `"4G"`, `"512M"`, `"1048576"`, `"none"` (0) → bytes; `nil` when malformed.
+    public static func parseByteCount(_ text: String) -> UInt64? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces).uppercased()
+        if trimmed == "NONE" { return 0 }
+        let units: [Character: UInt64] = ["K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40]
+        var digits = Substring(trimmed)
+        var scale: UInt64 = 1
+        if digits.hasSuffix("IB") { digits = digits.dropLast(2) } else if digits.hasSuffix("B") { digits = digits.dropLast() }
+        if let last = digits.last, let unit = units[last] {
+            scale = unit
+            digits = digits.dropLast()
+        }
+        guard let value = Double(digits), value >= 0, value.isFinite else { return nil }
+        return UInt64(value * Double(scale))
     }
 
     /// The shared library every cell links against.

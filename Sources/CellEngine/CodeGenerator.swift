@@ -56,10 +56,15 @@ enum CodeGenerator {
             lines.append("@testable import \(kind) \(module).\(escapedIdentifier(name))")
         }
         lines.append("#sourceLocation(file: \"\(cellFileName)\", line: 1)")
+        var insertions = analysis.isolationInsertions.map { ($0.utf8Offset, $0.text) }
+        if let offset = analysis.resultInsertionOffset { insertions.append((offset, " |~>> _cellResult")) }
         var body = code
-        if let offset = analysis.resultInsertionOffset {
+        if !insertions.isEmpty {
             var utf8 = Array(code.utf8)
-            utf8.insert(contentsOf: " |~>> _cellResult".utf8, at: offset)
+            // From the end, so earlier offsets stay valid.
+            for (offset, text) in insertions.sorted(by: { $0.0 > $1.0 }) {
+                utf8.insert(contentsOf: text.utf8, at: offset)
+            }
             body = String(decoding: utf8, as: UTF8.self)
         }
         lines.append(body)

@@ -12,6 +12,9 @@ struct FrameDecoder {
 
     let header: [UInt8]
     private var pending: [UInt8] = []
+    /// How far the payload of a frame held back at the start of `pending` was already searched for a
+    /// record separator, so that a large frame arriving in many chunks is searched once.
+    private var searchedUpTo = 0
 
     init(nonce: String) {
         header = [0x1E, 0x1E] + Array("SWINF\(nonce):".utf8)
@@ -37,6 +40,7 @@ struct FrameDecoder {
             }
             if available < header.count {
                 index = start
+                searchedUpTo = 0
                 break  // maybe a header, wait for more bytes
             }
             // Header complete: read "<count>:"
@@ -50,6 +54,7 @@ struct FrameDecoder {
             }
             if cursor >= count {
                 index = start
+                searchedUpTo = 0
                 break
             }
             guard digits > 0, pending[cursor] == UInt8(ascii: ":") else {
@@ -57,13 +62,29 @@ struct FrameDecoder {
                 continue
             }
             cursor += 1
+            // A payload is serialised JSON, which escapes every control character: a record separator
+            // inside it means this frame was cut short (its writer died, or a cell wrote a header of its
+            // own) and another frame starts there. Drop the broken one instead of waiting for bytes that
+            // will never come, which would swallow every later frame, `done` included.
+            let payloadEnd = min(count, cursor + length)
+            let searchFrom = start == 0 ? max(cursor, min(searchedUpTo, payloadEnd)) : cursor
+            if let next = pending[searchFrom..<payloadEnd].firstIndex(of: 0x1E) {
+                if start > textStart { pieces.append(.text(Array(pending[textStart..<start]))) }
+                pieces.append(.text(Array(FrameDecoder.droppedNote.utf8)))
+                index = next
+                textStart = next
+                continue
+            }
             if count - cursor < length {
                 index = start
+                searchedUpTo = payloadEnd - start
                 break
             }
             if start > textStart { pieces.append(.text(Array(pending[textStart..<start]))) }
             if let value = try? JSONValue(parsing: Array(pending[cursor..<cursor + length])) {
                 pieces.append(.frame(value))
+            } else {
+                pieces.append(.text(Array(FrameDecoder.droppedNote.utf8)))
             }
             index = cursor + length
             textStart = index
@@ -71,13 +92,19 @@ struct FrameDecoder {
         // Everything before `index` that is not a frame is text; from `index` on is held back.
         let held = index < count ? index : count
         if held > textStart { pieces.append(.text(Array(pending[textStart..<held]))) }
+        if held == count { searchedUpTo = 0 }
         pending.removeFirst(held)
         return pieces
     }
 
-    /// Whatever is held back, as text (at the end of the stream).
+    /// Shown in place of an output record that arrived broken.
+    static let droppedNote = "\n[swift-inference: an incomplete output record was dropped]\n"
+
+    /// Whatever is held back, at the end of the stream: text, or a note when it is the start of a frame
+    /// that never finished (the worker died while writing it).
     mutating func flush() -> [UInt8] {
         defer { pending.removeAll() }
+        if pending.starts(with: header) { return Array(FrameDecoder.droppedNote.utf8) }
         return pending
     }
 }

@@ -74,13 +74,25 @@ public final class CellSession: @unchecked Sendable {
                 output = try compiler.compile(code: code, analysis: analysis, history: history, salt: salt)
             }
         } catch CellCompiler.Failure.diagnostics(let cellDiagnostics, let other) {
-            return .failure(compileFailure(cellDiagnostics, other: other, code: code))
+            let mapped = cellDiagnostics.map { Self.unshift($0, by: analysis.isolationInsertions) }
+            return .failure(compileFailure(mapped, other: other, code: code))
         } catch {
             return .failure(CellFailure(kind: .compileError, name: "CompileError", message: "\(error)", traceback: ["\(error)"]))
         }
 
         if let note = restoreNote {
             restoreNote = nil
+            onEvent(.stream(.stderr, note + "\n"))
+        }
+        if worker == nil && !history.isEmpty {
+            // The last restore could not start a worker: try again, with the earlier cells.
+            restoreAfterLoss()
+        } else if let status = worker?.exitStatus {
+            // The worker ended while no cell ran (killed from outside, out of memory): bring the state back
+            // before running the new cell, and say so.
+            restoreAfterLoss()
+            let note = "swift-inference: the worker process had ended since the last cell (\(Self.describe(status: status))); "
+                + restoredSentence(history.count)
             onEvent(.stream(.stderr, note + "\n"))
         }
         do {
@@ -105,10 +117,24 @@ public final class CellSession: @unchecked Sendable {
                 CellFailure(
                     kind: .thrownError, name: type, message: description,
                     traceback: ["\(type): \(description)", "The error was thrown at the top level of the cell; what earlier cells defined is unchanged."]))
+        case .exited(let status):
+            return .failure(
+                CellFailure(
+                    kind: .thrownError, name: "Exit", message: "the cell called exit(\(status))",
+                    traceback: [
+                        "Exit: the cell called exit(\(status)).",
+                        "In a notebook, exit ends the cell, not the kernel; what earlier cells defined is unchanged.",
+                    ]))
         case .died(let status, let stderrTail):
             let failure = crashFailure(status: status, stderrTail: stderrTail)
             restoreAfterLoss()
             return .failure(failure)
+        case .lost(let reason):
+            restoreAfterLoss()
+            return .failure(
+                CellFailure(
+                    kind: .crash, name: "WorkerLost", message: reason,
+                    traceback: ["WorkerLost: \(reason).", restoredSentence(history.count)]))
         case .stopped(let timedOut):
             restoreAfterLoss()
             let restored = history.count
@@ -184,10 +210,31 @@ public final class CellSession: @unchecked Sendable {
     private enum RunOutcome {
         case finished(DisplayOutput?, [String: String])
         case threw(String, String)
+        /// The cell called `exit` with a non-zero status; the worker lives on.
+        case exited(Int32)
         case died(Int32, String)
+        /// The worker stopped answering the protocol (a lost command, a closed event channel) and was killed.
+        case lost(String)
         case stopped(timedOut: Bool)
     }
 
+    /// How long the worker has to acknowledge a `run` command (it only has to read a line).
+    static let acknowledgementLimit: Duration = .seconds(20)
+    /// How long a worker that closed its event channel has to exit by itself before it is killed.
+    static let closedChannelGrace: Duration = .seconds(2)
+
+    /// Runs one compiled cell in the worker and waits for its end.
+    ///
+    /// The wait is a small state machine, and every state has a way out:
+    /// - *sent*: the `run` command is written; the worker must answer `started` within
+    ///   `acknowledgementLimit`, or the command is taken as lost (the worker is killed, `.lost`).
+    /// - *running*: the cell runs as long as it likes; output streams. It ends with `done` (finished, threw,
+    ///   exited), with the worker's death (`.died`, noticed by the reader through `waitid`, not end-of-file,
+    ///   so processes the cell forked cannot hold it up), with an interrupt or the time limit (the worker is
+    ///   killed, `.stopped`), or with the event channel closing while the worker lives on (`.lost` after
+    ///   `closedChannelGrace`).
+    /// - *killed*: after `kill()` the reader reaps the worker and posts `.exited`, so the loop ends.
+    /// Every wait on the mailbox is at most 250 ms, and the interrupt flag is checked between waits.
     private func runCell(
         library: String, moduleName: String, timeout: Duration?, onEvent: (@Sendable (CellEvent) -> Void)?,
         onInput: (@Sendable (InputRequest) -> String?)?
@@ -195,8 +242,14 @@ public final class CellSession: @unchecked Sendable {
         guard let worker else { return .died(0, "") }
         loadedModules.insert(moduleName)
         worker.send("run \(moduleName)_main \(library)")
-        let deadline = timeout.map { Date().addingTimeInterval(Double($0.components.seconds) + Double($0.components.attoseconds) * 1e-18) }
+        let clock = ContinuousClock()
+        let sentAt = clock.now
+        let deadline = timeout.map { sentAt + $0 }
+        var acknowledged = false
+        var channelClosedAt: ContinuousClock.Instant?
+        var killedBecause: RunOutcome?
         var decoders = [StreamName.stdout: StreamingUTF8Decoder(), .stderr: StreamingUTF8Decoder()]
+        var stderrFilter = StderrFilter()
         var result: DisplayOutput?
         var types: [String: String] = [:]
         var thrown: (String, String)?
@@ -204,47 +257,58 @@ public final class CellSession: @unchecked Sendable {
 
         func emitText(_ stream: StreamName, _ text: String) {
             guard !text.isEmpty else { return }
+            var shown = text
             if stream == .stderr {
                 stderrTail += text
                 if stderrTail.utf8.count > 16_384 { stderrTail = String(stderrTail.suffix(8_192)) }
+                shown = stderrFilter.filter(text)
             }
-            onEvent?(.stream(stream, text))
+            if !shown.isEmpty { onEvent?(.stream(stream, shown)) }
         }
         func flushText() {
             for stream in [StreamName.stdout, .stderr] {
                 emitText(stream, decoders[stream]!.finish())
             }
+            let held = stderrFilter.finish()
+            if !held.isEmpty { onEvent?(.stream(.stderr, held)) }
+        }
+        func stop(_ outcome: RunOutcome) {
+            if killedBecause == nil { killedBecause = outcome }
+            worker.kill()
         }
 
         while true {
-            stateLock.lock()
-            let interrupted = interruptRequested
-            stateLock.unlock()
-            if interrupted {
-                worker.kill()
-                return .stopped(timedOut: false)
-            }
-            var wait: TimeInterval? = 0.25
-            if let deadline {
-                let left = deadline.timeIntervalSinceNow
-                if left <= 0 {
-                    worker.kill()
-                    flushText()
-                    return .stopped(timedOut: true)
+            if killedBecause == nil {
+                stateLock.lock()
+                let interrupted = interruptRequested
+                stateLock.unlock()
+                let now = clock.now
+                if interrupted {
+                    stop(.stopped(timedOut: false))
+                } else if let deadline, now >= deadline {
+                    stop(.stopped(timedOut: true))
+                } else if !acknowledged, now - sentAt > Self.acknowledgementLimit {
+                    stop(.lost("the worker did not acknowledge the command to run the cell within \(Self.acknowledgementLimit)"))
+                } else if let closed = channelClosedAt, now - closed > Self.closedChannelGrace {
+                    stop(.lost("the cell closed the worker's standard output (file descriptor 1), which carries its results"))
                 }
-                wait = min(left, 0.25)
             }
-            guard let message = worker.next(timeout: wait) else { continue }
+            guard let message = worker.next(timeout: 0.25) else { continue }
             switch message {
             case .text(let stream, let bytes):
                 emitText(stream, decoders[stream]!.decode(bytes))
+            case .outputClosed:
+                if channelClosedAt == nil { channelClosedAt = clock.now }
             case .exited(let status):
                 flushText()
-                return .died(status, stderrTail)
+                return killedBecause ?? .died(status, stderrTail)
             case .frame(let frame):
+                if killedBecause != nil { continue }
                 // Text printed before a frame is complete when the frame arrives.
                 let kind = frame["t"]?.stringValue ?? ""
                 switch kind {
+                case "started":
+                    acknowledged = true
                 case "display", "update":
                     flushText()
                     if let output = displayOutput(frame) {
@@ -269,6 +333,7 @@ public final class CellSession: @unchecked Sendable {
                 case "done":
                     flushText()
                     if frame["ok"]?.boolValue == true { return .finished(result, types) }
+                    if let status = frame["exit"]?.intValue { return .exited(Int32(truncatingIfNeeded: status)) }
                     if let thrown { return .threw(thrown.0, thrown.1) }
                     return .threw("LoadError", stderrTail.isEmpty ? "the compiled cell could not be loaded" : stderrTail)
                 default:
@@ -287,12 +352,32 @@ public final class CellSession: @unchecked Sendable {
 
     // MARK: Workers
 
+    /// How long a new worker has to load the support library and say it is ready.
+    static let startLimit: Duration = .seconds(60)
+
     private func startWorker() throws {
         let process = try WorkerProcess(configuration: configuration)
         // Wait for the worker to say it is ready (it has loaded the support library).
-        while let message = process.next(timeout: 30) {
-            if case .frame(let frame) = message, frame["t"]?.stringValue == "ready" { break }
-            if case .exited = message { throw EngineError("the worker exited while starting") }
+        let clock = ContinuousClock()
+        let deadline = clock.now + Self.startLimit
+        var ready = false
+        while !ready {
+            if clock.now >= deadline {
+                process.kill()
+                throw EngineError("the worker did not start within \(Self.startLimit)")
+            }
+            guard let message = process.next(timeout: 0.25) else { continue }
+            switch message {
+            case .frame(let frame) where frame["t"]?.stringValue == "ready":
+                ready = true
+            case .exited(let status):
+                throw EngineError("the worker exited while starting (\(Self.describe(status: status)))")
+            case .text(_, let bytes):
+                // A worker that cannot start says why on stderr.
+                FileHandle.standardError.write(Data(bytes))
+            default:
+                break
+            }
         }
         stateLock.lock()
         worker = process
@@ -316,30 +401,50 @@ public final class CellSession: @unchecked Sendable {
     }
 
     /// Replaces a lost worker and runs the successful cells again, silently, to restore their state.
+    ///
+    /// Each earlier cell runs once more from the cache, so restoring costs what those cells cost to run
+    /// (their compiling is never repeated). When the new worker is lost during the replay for a reason
+    /// outside the cells (killed from outside), the replay starts over once in another worker; a cell that
+    /// fails again ends it, and the cells from that one on are dropped, with a note saying which.
     private func restoreAfterLoss() {
-        stopWorker()
-        do {
-            try startWorker()
-        } catch {
-            restoreNote = "swift-inference: could not start a new worker: \(error)"
-            return
-        }
-        stateLock.lock()
-        interruptRequested = false
-        stateLock.unlock()
-        for (index, cell) in history.enumerated() {
-            switch runCell(library: cell.library, moduleName: cell.moduleName, timeout: nil, onEvent: nil, onInput: nil) {
-            case .finished:
-                continue
-            default:
-                let lost = history[index...].map { "\($0.executionIndex)" }.joined(separator: ", ")
-                history.removeSubrange(index...)
-                restoreNote =
-                    "swift-inference: restoring earlier cells failed at execution [\(cell.executionIndex)]; what executions [\(lost)] defined is gone."
-                try? ensureWorker()
+        for attempt in 1...2 {
+            stopWorker()
+            do {
+                try startWorker()
+            } catch {
+                if attempt == 1 { continue }
+                restoreNote = "swift-inference: could not start a new worker: \(error)"
                 return
             }
+            stateLock.lock()
+            interruptRequested = false
+            stateLock.unlock()
+            var failedAt: Int?
+            var workerKilled = false
+            for (index, cell) in history.enumerated() {
+                let outcome = runCell(library: cell.library, moduleName: cell.moduleName, timeout: nil, onEvent: nil, onInput: nil)
+                if case .finished = outcome { continue }
+                failedAt = index
+                if case .died(let status, _) = outcome, status & 0x7f == SIGKILL { workerKilled = true }
+                break
+            }
+            guard let index = failedAt else { return }
+            if workerKilled && attempt == 1 { continue }
+            let cell = history[index]
+            let lost = history[index...].map { "\($0.executionIndex)" }.joined(separator: ", ")
+            history.removeSubrange(index...)
+            restoreNote =
+                "swift-inference: restoring earlier cells failed at execution [\(cell.executionIndex)]; what executions [\(lost)] defined is gone."
+            try? ensureWorker()
+            return
         }
+    }
+
+    /// A wait status in words.
+    static func describe(status: Int32) -> String {
+        let signal = status & 0x7f
+        if signal != 0 { return "signal \(signal), \(String(cString: strsignal(signal)))" }
+        return "exit status \((status >> 8) & 0xff)"
     }
 
     private func restoredSentence(_ count: Int) -> String {
@@ -349,6 +454,15 @@ public final class CellSession: @unchecked Sendable {
     }
 
     // MARK: Failures
+
+    /// A diagnostic's column in the student's text, before the engine's insertions on its line.
+    static func unshift(_ diagnostic: CellDiagnostic, by insertions: [SourceInsertion]) -> CellDiagnostic {
+        var mapped = diagnostic
+        for insertion in insertions where insertion.line == diagnostic.line && insertion.column < diagnostic.column {
+            mapped.column = max(insertion.column, mapped.column - insertion.text.count)
+        }
+        return mapped
+    }
 
     private func compileFailure(_ diagnostics: [CellDiagnostic], other: [String], code: String) -> CellFailure {
         let errors = diagnostics.filter { $0.severity == .error }
@@ -365,28 +479,48 @@ public final class CellSession: @unchecked Sendable {
     }
 
     private func crashFailure(status: Int32, stderrTail: String) -> CellFailure {
-        let lines = stderrTail.split(separator: "\n").map(String.init)
+        let signal = status & 0x7f
         var name = "Crash"
         var message: String
-        if let fatal = lines.last(where: { $0.contains("Fatal error") }) {
-            name = "Fatal error"
-            let parts = fatal.components(separatedBy: "Fatal error: ")
-            message = parts.count > 1 ? parts[1] : fatal
-            let location = parts[0]
-            if location.hasPrefix(CodeGenerator.cellFileName + ":"), let line = Int(location.dropFirst(CodeGenerator.cellFileName.count + 1).prefix { $0.isNumber }) {
-                message += " (line \(line))"
-            }
-        } else if lines.contains(where: { $0.contains("stack overflow") }) {
+        var detail: String?
+        if stderrTail.contains("Could not allocate memory") || stderrTail.contains("std::bad_alloc")
+            || stderrTail.contains("failed to allocate")
+            || stderrTail.contains("Cannot allocate memory")
+        {
+            name = "OutOfMemory"
+            let limit = configuration.memoryLimit.map { "limit \(Self.formatBytes($0))" } ?? "no limit set"
+            message = "out of memory (\(limit))"
+            detail = "The cell asked for more memory than the worker may use. SWIFT_INFERENCE_MEMORY_LIMIT (in the kernelspec's env) sets the limit."
+        } else if let trap = CrashReport(stderr: stderrTail) {
+            name = trap.name
+            message = trap.message + (trap.line.map { " (line \($0))" } ?? "")
+        } else if stderrTail.contains("stack overflow") {
             name = "Stack overflow"
             message = "the cell used up its stack (too deep recursion?)"
+        } else if signal == SIGILL || signal == SIGTRAP {
+            // Swift's own checks that print nothing before they stop the program.
+            name = "Trap"
+            message = "a runtime check failed (an arithmetic overflow, or another check that gives no message)"
+        } else if signal == SIGABRT {
+            name = "Aborted"
+            message = "the cell called abort()"
+        } else if signal == SIGKILL {
+            name = "Killed"
+            message = "the worker was killed (signal 9): by hand, or by the system when memory ran out"
         } else {
-            let signal = status & 0x7f
             message = signal != 0 ? "the worker was stopped by signal \(signal) (\(String(cString: strsignal(signal))))" : "the worker exited with status \(status >> 8)"
         }
         let restored = history.count
-        return CellFailure(
-            kind: .crash, name: name, message: message,
-            traceback: ["\(name): \(message)", "The cell crashed. " + restoredSentence(restored)])
+        var traceback = ["\(name): \(message)"]
+        if let detail { traceback.append(detail) }
+        traceback.append("The cell crashed. " + restoredSentence(restored))
+        return CellFailure(kind: .crash, name: name, message: message, traceback: traceback)
+    }
+
+    static func formatBytes(_ bytes: UInt64) -> String {
+        let gib = Double(bytes) / Double(1 << 30)
+        if gib >= 1 { return gib == gib.rounded() ? "\(Int(gib)) GiB" : String(format: "%.1f GiB", gib) }
+        return "\(bytes >> 20) MiB"
     }
 }
 

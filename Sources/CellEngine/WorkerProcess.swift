@@ -13,6 +13,8 @@ final class WorkerProcess: @unchecked Sendable {
     enum Message {
         case text(StreamName, [UInt8])
         case frame(JSONValue)
+        /// The worker closed its standard output (the event channel) but is still running.
+        case outputClosed
         /// The worker exited: its wait status.
         case exited(Int32)
     }
@@ -23,6 +25,7 @@ final class WorkerProcess: @unchecked Sendable {
     private var mailbox: [Message] = []
     private var mailboxStart = 0
     private(set) var hasExited = false
+    private var reapedStatus: Int32?
 
     init(configuration: EngineConfiguration) throws {
         let nonce = (0..<4).map { _ in String(UInt32.random(in: .min ... .max), radix: 16) }.joined()
@@ -60,6 +63,11 @@ final class WorkerProcess: @unchecked Sendable {
         environment["SWIFT_INFERENCE_CHANNEL"] = nonce
         environment["SWIFT_INFERENCE_REPLY_FD"] = "3"
         environment["SWIFT_BACKTRACE"] = "enable=no"
+        if let limit = configuration.memoryLimit {
+            environment["SWIFT_INFERENCE_WORKER_MEMORY_LIMIT"] = String(limit)
+        } else {
+            environment.removeValue(forKey: "SWIFT_INFERENCE_WORKER_MEMORY_LIMIT")
+        }
         let environmentStrings = environment.map { "\($0.key)=\($0.value)" }
         let arguments = [configuration.worker, configuration.supportLibrary] + (configuration.workingDirectory.map { [$0] } ?? [])
 
@@ -120,9 +128,13 @@ final class WorkerProcess: @unchecked Sendable {
         }
     }
 
-    /// Kills the worker at once.
+    /// Kills the worker at once, with every process it started (they share its process group).
     func kill() {
-        if !hasExited { Glibc.kill(pid, SIGKILL) }
+        condition.lock()
+        defer { condition.unlock() }
+        guard !hasExited else { return }
+        Glibc.kill(-pid, SIGKILL)
+        Glibc.kill(pid, SIGKILL)
     }
 
     /// The next message, waiting up to `timeout` seconds (forever when `nil`); `nil` on time-out or wake-up.
@@ -153,6 +165,32 @@ final class WorkerProcess: @unchecked Sendable {
         condition.unlock()
     }
 
+    /// Kills what is left of the worker's process group and reaps the worker: its wait status. Under the
+    /// lock `kill()` takes, so a pid the system may reuse is never signalled.
+    private func reap() -> Int32 {
+        condition.lock()
+        defer { condition.unlock() }
+        Glibc.kill(-pid, SIGKILL)
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        hasExited = true
+        reapedStatus = status
+        return status
+    }
+
+    /// The worker's wait status once it has exited; `nil` while it runs.
+    var exitStatus: Int32? {
+        condition.lock()
+        defer { condition.unlock() }
+        return reapedStatus
+    }
+
+    /// Whether the worker has ended, without reaping it (so its process group can still be signalled).
+    private func workerHasExited() -> Bool {
+        var info = siginfo_t()
+        return waitid(P_PID, id_t(pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0 && info.si_signo == SIGCHLD
+    }
+
     private func post(_ messages: [Message]) {
         guard !messages.isEmpty else { return }
         condition.lock()
@@ -171,51 +209,79 @@ final class WorkerProcess: @unchecked Sendable {
         }
     }
 
+    /// Reads both pipes until the worker has exited, then posts `.exited`.
+    ///
+    /// The worker's exit is watched on its own, not through end-of-file: a process the cell forked may hold
+    /// the pipes open long after the worker is gone. Once the worker has exited, what the pipes already hold
+    /// is read and the rest is abandoned.
     private func readLoop(out: Int32, err: Int32, decoder initial: FrameDecoder) {
         var decoder = initial
         var descriptors = [pollfd(fd: out, events: Int16(POLLIN), revents: 0), pollfd(fd: err, events: Int16(POLLIN), revents: 0)]
         var open = [true, true]
         var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        var status: Int32 = 0
+        var exited = false
+
+        func deliver(_ chunk: [UInt8], from index: Int) {
+            if index == 0 {
+                post(decoder.feed(chunk).map { piece in
+                    switch piece {
+                    case .text(let bytes): return .text(.stdout, bytes)
+                    case .frame(let value): return .frame(value)
+                    }
+                })
+            } else {
+                post([.text(.stderr, chunk)])
+            }
+        }
+        func closeStream(_ index: Int) {
+            open[index] = false
+            close(index == 0 ? out : err)
+            if index == 0 {
+                let rest = decoder.flush()
+                if !rest.isEmpty { post([.text(.stdout, rest)]) }
+                if !exited { post([.outputClosed]) }
+            }
+        }
+
         while open[0] || open[1] {
             for i in 0..<2 { descriptors[i].fd = open[i] ? (i == 0 ? out : err) : -1 }
-            let ready = poll(&descriptors, 2, -1)
+            // After the worker has exited, only what is already in the pipes is read.
+            let ready = poll(&descriptors, 2, exited ? 0 : 200)
             if ready < 0 {
                 if errno == EINTR { continue }
                 break
+            }
+            if ready == 0 {
+                if exited { break }
+                if workerHasExited() {
+                    // Processes the cell forked share the worker's group: they go with it, and with them
+                    // any pipe ends they held. The group id stays the worker's until it is reaped below.
+                    status = reap()
+                    exited = true
+                }
+                continue
             }
             for i in 0..<2 where open[i] && descriptors[i].revents != 0 {
                 let n = buffer.withUnsafeMutableBytes { read(descriptors[i].fd, $0.baseAddress!, $0.count) }
                 if n < 0 && (errno == EINTR || errno == EAGAIN) { continue }
                 if n <= 0 {
-                    open[i] = false
-                    close(descriptors[i].fd)
-                    if i == 0 {
-                        let rest = decoder.flush()
-                        if !rest.isEmpty { post([.text(.stdout, rest)]) }
-                    }
+                    closeStream(i)
                     continue
                 }
-                let chunk = Array(buffer[0..<n])
-                if i == 0 {
-                    // The worker writes stderr before it frames an event on stdout: take whatever stderr
-                    // already holds first, so an event (above all `done`) never overtakes that text.
-                    if open[1] { drainAvailable(err, into: &buffer) }
-                    post(decoder.feed(chunk).map { piece in
-                        switch piece {
-                        case .text(let bytes): return .text(.stdout, bytes)
-                        case .frame(let value): return .frame(value)
-                        }
-                    })
-                } else {
-                    post([.text(.stderr, chunk)])
-                }
+                // The worker writes stderr before it frames an event on stdout: take whatever stderr
+                // already holds first, so an event (above all `done`) never overtakes that text.
+                if i == 0 && open[1] { drainAvailable(err, into: &buffer) }
+                deliver(Array(buffer[0..<n]), from: i)
             }
         }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        condition.lock()
-        hasExited = true
-        condition.unlock()
+        for i in 0..<2 where open[i] {
+            open[i] = false
+            close(i == 0 ? out : err)
+        }
+        let rest = decoder.flush()
+        if !rest.isEmpty { post([.text(.stdout, rest)]) }
+        if !exited { status = reap() }
         post([.exited(status)])
     }
 }

@@ -42,3 +42,18 @@ public func _readInputLine() -> UnsafeMutablePointer<CChar>? {
     _ = text.withCString { memcpy(buffer, $0, count + 1) }
     return buffer
 }
+
+/// The main actor's executor in the worker, as the two words of an `UnownedSerialExecutor`; the worker makes
+/// the concurrency runtime hand it out for the main actor.
+@_cdecl("swift_inference_main_executor")
+public func _mainExecutor(_ identity: UnsafeMutablePointer<UnsafeMutableRawPointer?>, _ implementation: UnsafeMutablePointer<UInt>) {
+    let words = unsafeBitCast(CellMainExecutor.shared.asUnownedSerialExecutor(), to: (UnsafeMutableRawPointer, UInt).self)
+    identity.pointee = words.0
+    implementation.pointee = words.1
+}
+
+/// Waits for the main actor's next job and runs it on the calling thread (an async cell's, in its drain).
+@_cdecl("swift_inference_run_main_job")
+public func _runMainJob() {
+    CellMainExecutor.shared.runNextJob()
+}

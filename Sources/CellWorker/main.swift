@@ -8,7 +8,7 @@
 //           run <entry-symbol> <path-to-library>
 //           exit
 //         and, while a cell waits for input, the replies to its input requests.
-// After each `run` it sends a `done` event. If a cell traps, the process dies; the engine notices,
+// It acknowledges each `run` with a `started` event at once and ends it with a `done` event. If a cell traps, the process dies; the engine notices,
 // starts another worker and restores the earlier cells in it.
 import CWorkerSupport
 
@@ -46,6 +46,13 @@ guard CommandLine.arguments.count >= 2 else {
     fail("usage: swift-inference-worker <libNotebookSupport.so> [<working folder>]")
 }
 cw_close_inherited_descriptors()
+// The engine's memory limit for cells: the data segment (heap, anonymous mappings, thread stacks).
+if let raw = getenv("SWIFT_INFERENCE_WORKER_MEMORY_LIMIT"), let limit = UInt64(String(cString: raw)), limit > 0 {
+    var bound = rlimit(rlim_cur: rlim_t(limit), rlim_max: rlim_t(limit))
+    if setrlimit(Int32(RLIMIT_DATA.rawValue), &bound) != 0 {
+        fputs("swift-inference-worker: cannot set the memory limit: \(String(cString: strerror(errno)))\n", stderr)
+    }
+}
 if CommandLine.arguments.count >= 3, chdir(CommandLine.arguments[2]) != 0 {
     fail("cannot run cells in \(CommandLine.arguments[2]): \(String(cString: strerror(errno)))")
 }
@@ -59,16 +66,28 @@ guard let support = dlopen(CommandLine.arguments[1], RTLD_NOW | RTLD_GLOBAL) els
 typealias SendEvent = @convention(c) (UnsafePointer<CChar>) -> Void
 typealias ReportError = @convention(c) (UnsafeRawPointer?) -> Void
 typealias ReadLine = @convention(c) () -> UnsafeMutablePointer<CChar>?
+typealias RunJob = @convention(c) () -> Void
+typealias MainExecutor = @convention(c) (UnsafeMutablePointer<UnsafeMutableRawPointer?>, UnsafeMutablePointer<UInt>) -> Void
 let sendEvent = loadSymbol(support, "swift_inference_send_event", as: SendEvent.self)
 let reportError = loadSymbol(support, "swift_inference_report_thrown_error", as: ReportError.self)
 let readInputLine = loadSymbol(support, "swift_inference_read_input_line", as: ReadLine.self)
+let runMainJob = loadSymbol(support, "swift_inference_run_main_job", as: RunJob.self)
+let mainExecutor = loadSymbol(support, "swift_inference_main_executor", as: MainExecutor.self)
 cw_install_hooks(reportError, readInputLine)
+var executorIdentity: UnsafeMutableRawPointer?
+var executorImplementation: UInt = 0
+mainExecutor(&executorIdentity, &executorImplementation)
+if cw_install_main_executor(executorIdentity, executorImplementation, runMainJob) == 0 {
+    fputs("swift-inference-worker: this Swift runtime has no main-executor hook; top-level await will not work\n", stderr)
+}
 
 sendEvent(#"{"t":"ready"}"#)
 while let command = readCommand() {
     let parts = command.split(separator: " ", maxSplits: 2).map(String.init)
     switch parts.first {
     case "run" where parts.count == 3:
+        // Acknowledged at once, so the engine can tell a lost command from a long cell.
+        sendEvent(#"{"t":"started"}"#)
         guard let library = dlopen(parts[2], RTLD_NOW | RTLD_GLOBAL) else {
             let reason = String(cString: dlerror())
             fputs("swift-inference-worker: cannot load a compiled cell: \(reason)\n", stderr)
@@ -80,9 +99,14 @@ while let command = readCommand() {
             sendEvent(#"{"t":"done","ok":false,"load":true}"#)
             continue
         }
-        let threw = cw_run_cell(unsafeBitCast(entry, to: cw_cell_entry.self), 512 << 20)
+        var exitStatus: Int32 = 0
+        let outcome = cw_run_cell(unsafeBitCast(entry, to: cw_cell_entry.self), 512 << 20, &exitStatus)
         fflush(nil)
-        sendEvent(threw == 0 ? #"{"t":"done","ok":true}"# : #"{"t":"done","ok":false}"#)
+        switch Int(outcome) {
+        case Int(CW_CELL_FINISHED): sendEvent(#"{"t":"done","ok":true}"#)
+        case Int(CW_CELL_EXITED): sendEvent(#"{"t":"done","ok":false,"exit":\#(exitStatus)}"#)
+        default: sendEvent(#"{"t":"done","ok":false}"#)
+        }
     case "exit":
         fflush(nil)
         exit(0)

@@ -1,0 +1,295 @@
+import CellEngine
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Async cells, trap messages and fault injection: every way a cell or its worker can go wrong ends in a
+/// clear error, the session goes on, and the next cell sees what earlier successful cells defined.
+@Suite(.serialized) struct ReliabilityTests {
+    let session: CellSession
+
+    init() throws {
+        session = try makeSession()
+    }
+
+    private func failure(_ code: String, timeout: Duration? = nil) -> (CellFailure?, Recorder) {
+        let (result, recorder) = session.run(code, timeout: timeout)
+        if case .failure(let failure) = result { return (failure, recorder) }
+        return (nil, recorder)
+    }
+
+    /// The worker's pid, read from inside a cell.
+    private func workerPID() -> Int32? {
+        session.value("import Foundation\nProcessInfo.processInfo.processIdentifier").flatMap { Int32($0) }
+    }
+
+    // MARK: Swift concurrency
+
+    @Test func topLevelAwaitKeepsStateAcrossCells() throws {
+        _ = session.value("func slow(_ x: Int) async -> Int { try? await Task.sleep(nanoseconds: 5_000_000); return x }")
+        let (first, recorder) = session.run("let awaited = await slow(20)\nvar after = awaited + 1\nprint(\"got\", awaited)")
+        #expect(recorder.stdout == "got 20\n")
+        if case .failure(let failure) = first { Issue.record("\(failure.traceback)") }
+        // A later synchronous cell reads and writes what the async cell declared.
+        #expect(session.value("after += 1; after") == "22")
+        #expect(session.value("try await Task.sleep(nanoseconds: 1_000_000)\nawaited * 2") == "40")
+        // A second async cell in a row (this hung the kernel once).
+        #expect(session.value("await slow(awaited) + after") == "42")
+    }
+
+    @Test func actorsTaskGroupsAsyncLetAndAsyncSequences() {
+        _ = session.value("actor Tally { var n = 0; func add(_ k: Int) -> Int { n += k; return n } }\nlet tally = Tally()")
+        #expect(session.value("await tally.add(2)\nawait tally.add(3)") == "5")
+        #expect(session.value("async let a = tally.add(10)\nasync let b = tally.add(100)\nlet both = await [a, b].max()!\nboth") == "115")
+        #expect(session.value("await withTaskGroup(of: Int.self) { g in for i in 1...10 { g.addTask { i * i } }; return await g.reduce(0, +) }") == "385")
+        let (result, recorder) = session.run(
+            "let stream = AsyncStream<Int> { c in for i in 0..<3 { c.yield(i) }; c.finish() }\nfor await x in stream { print(\"item\", x) }")
+        if case .failure(let failure) = result { Issue.record("\(failure.traceback)") }
+        #expect(recorder.stdout == "item 0\nitem 1\nitem 2\n")
+    }
+
+    @Test func outputOfOtherTasksShowsInTheRunningCell() {
+        let (result, recorder) = session.run(
+            """
+            await withTaskGroup(of: Void.self) { group in
+                for i in 0..<3 { group.addTask { print("task \\(i)") } }
+            }
+            let detached = Task.detached { print("detached"); return 1 }
+            _ = await detached.value
+            """)
+        if case .failure(let failure) = result { Issue.record("\(failure.traceback)") }
+        let lines = Set(recorder.stdout.split(separator: "\n").map(String.init))
+        #expect(lines == ["task 0", "task 1", "task 2", "detached"])
+    }
+
+    @Test func interruptingAnAwaitComesBackQuicklyWithState() throws {
+        _ = session.value("let kept = 7")
+        let started = ContinuousClock.now
+        let (failure, _) = failure("try await Task.sleep(nanoseconds: 60_000_000_000)", timeout: .milliseconds(500))
+        let elapsed = ContinuousClock.now - started
+        #expect(failure?.kind == .timedOut)
+        #expect(elapsed < .seconds(5))
+        #expect(session.value("kept") == "7")
+    }
+
+    @Test func anErrorThrownAfterAnAwaitIsReported() {
+        _ = session.value("struct Broken: Error {}\nlet before = 1")
+        let (failure, _) = failure("try await Task.sleep(nanoseconds: 1_000_000)\nthrow Broken()")
+        #expect(failure?.kind == .thrownError)
+        #expect(failure?.name == "Broken")
+        #expect(session.value("before") == "1")
+    }
+
+    // MARK: Traps
+
+    @Test(arguments: [
+        ("precondition(1 > 2, \"weights must sum to one\")", "Precondition failed", "weights must sum to one", 1),
+        ("let w = 0\n\nfatalError(\"no convergence after \\(w) steps\")", "Fatal error", "no convergence after 0 steps", 3),
+        ("let none: Int? = nil\nnone!", "Fatal error", "Unexpectedly found nil while unwrapping an Optional value", 2),
+        ("assert(false, \"checked in debug builds\")", "Assertion failed", "checked in debug builds", 1),
+    ])
+    func trapsCarrySwiftsMessageAndTheCellLine(code: String, name: String, message: String, line: Int) {
+        _ = session.value("let survivor = 3")
+        let (failure, recorder) = failure(code)
+        #expect(failure?.kind == .crash)
+        #expect(failure?.name == name)
+        #expect(failure?.message == "\(message) (line \(line))")
+        for text in [recorder.stderr] + (failure?.traceback ?? []) {
+            #expect(!text.contains("0x0000"), "raw address in \(text)")
+            #expect(!text.contains("libswiftCore"), "internal library in \(text)")
+            #expect(!text.contains("$s"), "mangled name in \(text)")
+        }
+        #expect(session.value("survivor") == "3")
+    }
+
+    @Test(arguments: [
+        ("[1, 2, 3][5]", "Index out of range"),
+        ("let big = Int(\"9223372036854775807\")!\nbig + 1", "an arithmetic overflow"),
+        ("let zero = Int(\"0\")!\n10 / zero", "Division by zero"),
+    ])
+    func libraryTrapsCarryTheirMessage(code: String, message: String) {
+        let (failure, recorder) = failure(code)
+        #expect(failure?.kind == .crash)
+        #expect(failure?.message.contains(message) == true, "\(String(describing: failure))")
+        #expect(!recorder.stderr.contains("0x0000"))
+    }
+
+    // MARK: exit and abort
+
+    @Test func exitEndsTheCellNotTheSession() {
+        _ = session.value("import Foundation\nlet beforeExit = 5")
+        let (failure, _) = failure("exit(3)")
+        #expect(failure?.name == "Exit")
+        #expect(failure?.message == "the cell called exit(3)")
+        let (result, recorder) = session.run("print(\"before\")\nexit(0)\nprint(\"after\")")
+        if case .failure(let failure) = result { Issue.record("\(failure.traceback)") }
+        #expect(recorder.stdout == "before\n")
+        let (aborted, _) = self.failure("abort()")
+        #expect(aborted?.name == "Aborted")
+        #expect(session.value("beforeExit") == "5")
+    }
+
+    // MARK: Fault injection
+
+    @Test func workerKilledMidCellIsReportedAndStateRestored() throws {
+        _ = session.value("var counter = 41")
+        let pid = try #require(workerPID())
+        DispatchQueue.global().asyncAfter(deadline: .now() + 0.5) { _ = kill(pid, SIGKILL) }
+        let (failure, _) = failure("import Foundation\nwhile true { usleep(1000) }")
+        #expect(failure?.kind == .crash)
+        #expect(failure?.name == "Killed")
+        #expect(session.value("counter + 1") == "42")
+    }
+
+    @Test func workerKilledWhileIdleIsNoticedAtTheNextCell() throws {
+        _ = session.value("let idleState = \"kept\"")
+        let pid = try #require(workerPID())
+        kill(pid, SIGKILL)
+        Thread.sleep(forTimeInterval: 0.6)
+        let (result, recorder) = session.run("idleState")
+        guard case .success(let success) = result else { Issue.record("\(result)"); return }
+        #expect(success.result?.data["text/plain"] == "\"kept\"")
+        #expect(recorder.stderr.contains("the worker process had ended since the last cell"))
+    }
+
+    @Test func workerKilledWhileWritingALargeOutput() throws {
+        _ = session.value("let large = 9")
+        let pid = try #require(workerPID())
+        DispatchQueue.global().asyncAfter(deadline: .now() + 0.4) { _ = kill(pid, SIGKILL) }
+        let (failure, _) = failure("let row = String(repeating: \"x\", count: 1 << 20)\nwhile true { display(row) }")
+        #expect(failure?.kind == .crash)
+        #expect(session.value("large") == "9")
+    }
+
+    @Test func workerKilledDuringReplayIsReplayedAgain() throws {
+        _ = session.value("import Foundation\nlet replayed = 11\nusleep(200_000)")
+        let old = try #require(workerPID())
+        // After the crash below, the engine starts a new worker and replays the cells above in it; kill
+        // that worker as soon as it appears.
+        let killed = LockedBox(false)
+        let watcher = Thread {
+            let deadline = Date().addingTimeInterval(20)
+            while Date() < deadline {
+                for pid in childWorkers() where pid != old {
+                    kill(pid, SIGKILL)
+                    killed.value = true
+                    return
+                }
+                usleep(2_000)
+            }
+        }
+        watcher.start()
+        let (crash, _) = failure("fatalError(\"during replay\")")
+        #expect(crash?.name == "Fatal error")
+        while !watcher.isFinished { usleep(10_000) }
+        #expect(killed.value)
+        #expect(session.value("replayed + 1") == "12")
+    }
+
+    @Test func cellClosingStandardOutputIsStopped() {
+        _ = session.value("let beforeClose = 1")
+        let started = ContinuousClock.now
+        let (failure, _) = failure("import Foundation\nclose(1)\nwhile true { usleep(1000) }")
+        #expect(failure?.name == "WorkerLost")
+        #expect(failure?.message.contains("closed the worker's standard output") == true)
+        #expect(ContinuousClock.now - started < .seconds(15))
+        #expect(session.value("beforeClose") == "1")
+    }
+
+    @Test func cellClosingDescriptorsZeroToTwoIsStopped() {
+        _ = session.value("let beforeCloseAll = 2")
+        let (failure, _) = failure("import Foundation\nclose(0); close(1); close(2)\nwhile true { usleep(1000) }")
+        #expect(failure?.kind == .crash)
+        #expect(session.value("beforeCloseAll") == "2")
+    }
+
+    @Test func forkedChildHoldingThePipesDoesNotHoldTheSession() {
+        _ = session.value("let beforeFork = 3")
+        // The child keeps the worker's stdout and stderr open and lives on; the worker itself then traps.
+        let started = ContinuousClock.now
+        let (failure, _) = failure(
+            "import Foundation\nif fork() == 0 { while true { sleep(1) } }\nfatalError(\"parent gone\")")
+        #expect(failure?.name == "Fatal error")
+        #expect(ContinuousClock.now - started < .seconds(15))
+        #expect(session.value("beforeFork") == "3")
+    }
+
+    @Test func truncatedFrameIsDroppedAndTheCellStillEnds() {
+        _ = session.value("let beforeFrame = 4")
+        let (result, recorder) = session.run(
+            """
+            import Foundation
+            let nonce = ProcessInfo.processInfo.environment["SWIFT_INFERENCE_CHANNEL"]!
+            FileHandle.standardOutput.write(Data("\\u{1E}\\u{1E}SWINF\\(nonce):100000:{\\"t\\":\\"disp".utf8))
+            print("still here")
+            """)
+        if case .failure(let failure) = result { Issue.record("\(failure.traceback)") }
+        // What followed the broken header up to the next real frame cannot be told from its payload.
+        #expect(recorder.stdout.contains("an incomplete output record was dropped"))
+        let (next, output) = session.run("print(\"next cell\")\nbeforeFrame")
+        #expect(output.stdout == "next cell\n")
+        if case .success(let success) = next { #expect(success.result?.data["text/plain"] == "4") } else { Issue.record("\(next)") }
+    }
+
+    @Test func manyThreadsAndHugeOutputWithoutNewline() {
+        let (threads, _) = session.run(
+            """
+            import Foundation
+            let lock = NSLock()
+            var started = 0
+            let threads = (0..<1000).map { _ in Thread { lock.lock(); started += 1; lock.unlock() } }
+            threads.forEach { $0.start() }
+            while lock.withLock({ started }) < 1000 { usleep(1000) }
+            started
+            """)
+        if case .failure(let failure) = threads { Issue.record("\(failure.traceback)") }
+        let (result, recorder) = session.run(
+            "let chunk = String(repeating: \"y\", count: 1 << 20)\nfor _ in 0..<50 { print(chunk, terminator: \"\") }")
+        if case .failure(let failure) = result { Issue.record("\(failure.traceback)") }
+        #expect(recorder.stdout.utf8.count == 50 << 20)
+    }
+}
+
+/// A session whose worker may use little memory.
+@Suite struct MemoryLimitTests {
+    @Test func aCellOverTheLimitGetsAnOutOfMemoryErrorAndTheSessionGoesOn() throws {
+        var configuration = try testConfiguration()
+        configuration.memoryLimit = 1536 << 20
+        let session = try CellSession(configuration: configuration)
+        defer { session.shutdown() }
+        _ = session.value("let small = [1, 2, 3]")
+        let (result, _) = session.run("var huge = [UInt8](repeating: 1, count: 3 << 30)\nhuge[0]")
+        guard case .failure(let failure) = result else { Issue.record("the cell ran"); return }
+        #expect(failure.name == "OutOfMemory")
+        #expect(failure.message == "out of memory (limit 1.5 GiB)")
+        #expect(session.value("small.count") == "3")
+    }
+
+    @Test func limitsParse() {
+        #expect(EngineConfiguration.parseByteCount("4G") == 4 << 30)
+        #expect(EngineConfiguration.parseByteCount("512MiB") == 512 << 20)
+        #expect(EngineConfiguration.parseByteCount("none") == 0)
+        #expect(EngineConfiguration.parseByteCount("12x") == nil)
+        #expect(EngineConfiguration.defaultMemoryLimit(environment: ["SWIFT_INFERENCE_MEMORY_LIMIT": "2G"]) == 2 << 30)
+        #expect(EngineConfiguration.defaultMemoryLimit(environment: ["SWIFT_INFERENCE_MEMORY_LIMIT": "0"]) == nil)
+    }
+}
+
+/// The pids of this process's children that are workers.
+func childWorkers() -> [Int32] {
+    let me = getpid()
+    let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+    return entries.compactMap { entry -> Int32? in
+        guard let pid = Int32(entry),
+              let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")")
+        else { return nil }
+        let name = stat[stat.index(after: stat.firstIndex(of: "(")!)..<close]
+        let fields = stat[stat.index(close, offsetBy: 2)...].split(separator: " ")
+        guard fields.count > 1, Int32(fields[1]) == me, name.hasPrefix("swift-inferenc") else { return nil }
+        return pid
+    }
+}
