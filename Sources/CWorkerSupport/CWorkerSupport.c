@@ -218,5 +218,5 @@ void cw_install_crash_reporter(void) {
 }
 
 void cw_close_inherited_descriptors(void) {
-    closefrom(4);
+    closefrom(5);
 }

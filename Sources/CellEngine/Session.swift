@@ -152,6 +152,13 @@ public final class CellSession: @unchecked Sendable {
         }
     }
 
+    /// The current worker's process id (for diagnostics and fault-injection tests); safe from any thread.
+    public var workerProcessID: Int32? {
+        stateLock.lock()
+        defer { stateLock.unlock() }
+        return worker?.pid
+    }
+
     /// Stops the running cell, if any; safe to call from any thread at any time.
     public func interrupt() {
         stateLock.lock()
@@ -222,6 +229,8 @@ public final class CellSession: @unchecked Sendable {
     static let acknowledgementLimit: Duration = .seconds(20)
     /// How long a worker that closed its event channel has to exit by itself before it is killed.
     static let closedChannelGrace: Duration = .seconds(2)
+    /// How long the `done` record on standard output may trail its copy on the status pipe.
+    static let lostRecordGrace: Duration = .seconds(2)
 
     /// Runs one compiled cell in the worker and waits for its end.
     ///
@@ -241,12 +250,13 @@ public final class CellSession: @unchecked Sendable {
     ) -> RunOutcome {
         guard let worker else { return .died(0, "") }
         loadedModules.insert(moduleName)
-        worker.send("run \(moduleName)_main \(library)")
+        let runNumber = worker.run(entry: "\(moduleName)_main", library: library)
         let clock = ContinuousClock()
         let sentAt = clock.now
         let deadline = timeout.map { sentAt + $0 }
         var acknowledged = false
         var channelClosedAt: ContinuousClock.Instant?
+        var statusDone: (record: JSONValue, at: ContinuousClock.Instant)?
         var killedBecause: RunOutcome?
         var decoders = [StreamName.stdout: StreamingUTF8Decoder(), .stderr: StreamingUTF8Decoder()]
         var stderrFilter = StderrFilter()
@@ -291,6 +301,11 @@ public final class CellSession: @unchecked Sendable {
                     stop(.lost("the worker did not acknowledge the command to run the cell within \(Self.acknowledgementLimit)"))
                 } else if let closed = channelClosedAt, now - closed > Self.closedChannelGrace {
                     stop(.lost("the cell closed the worker's standard output (file descriptor 1), which carries its results"))
+                } else if let statusDone, now - statusDone.at > Self.lostRecordGrace {
+                    // The worker says the cell ended, but its record on standard output never came: the cell
+                    // broke the output channel (redirected or filled fd 1). The worker is replaced, and the
+                    // cell is not kept, since running it again would break the new worker the same way.
+                    stop(.lost("the cell's end record never arrived on the worker's standard output (did the cell redirect file descriptor 1?)"))
                 }
             }
             guard let message = worker.next(timeout: 0.25) else { continue }
@@ -299,6 +314,9 @@ public final class CellSession: @unchecked Sendable {
                 emitText(stream, decoders[stream]!.decode(bytes))
             case .outputClosed:
                 if channelClosedAt == nil { channelClosedAt = clock.now }
+            case .status(let record):
+                // Copies for earlier runs (whose records on stdout did arrive) are stale.
+                if statusDone == nil, record["n"]?.intValue == runNumber { statusDone = (record, clock.now) }
             case .exited(let status):
                 flushText()
                 return killedBecause ?? .died(status, stderrTail)

@@ -15,6 +15,8 @@ final class WorkerProcess: @unchecked Sendable {
         case frame(JSONValue)
         /// The worker closed its standard output (the event channel) but is still running.
         case outputClosed
+        /// A copy of a `done` record from the status pipe, which cells cannot reach.
+        case status(JSONValue)
         /// The worker exited: its wait status.
         case exited(Int32)
     }
@@ -32,7 +34,8 @@ final class WorkerProcess: @unchecked Sendable {
         var outPipe: [Int32] = [0, 0]
         var errPipe: [Int32] = [0, 0]
         var commandPipe: [Int32] = [0, 0]
-        guard makePipe(&outPipe), makePipe(&errPipe), makePipe(&commandPipe)
+        var statusPipe: [Int32] = [0, 0]
+        guard makePipe(&outPipe), makePipe(&errPipe), makePipe(&commandPipe), makePipe(&statusPipe)
         else { throw EngineError("cannot create pipes for the worker: \(String(cString: strerror(errno)))") }
 
         var actions = posix_spawn_file_actions_t()
@@ -42,6 +45,7 @@ final class WorkerProcess: @unchecked Sendable {
         posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
         posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
         posix_spawn_file_actions_adddup2(&actions, commandPipe[0], 3)
+        posix_spawn_file_actions_adddup2(&actions, statusPipe[1], 4)
 
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
@@ -80,25 +84,42 @@ final class WorkerProcess: @unchecked Sendable {
         close(outPipe[1])
         close(errPipe[1])
         close(commandPipe[0])
+        close(statusPipe[1])
         guard status == 0 else {
             close(outPipe[0])
             close(errPipe[0])
             close(commandPipe[1])
+            close(statusPipe[0])
             throw EngineError("cannot start the worker \(configuration.worker): \(String(cString: strerror(status)))")
         }
         self.pid = pid
         self.commandDescriptor = commandPipe[1]
         let decoder = FrameDecoder(nonce: nonce)
-        let (outRead, errRead) = (outPipe[0], errPipe[0])
+        let (outRead, errRead, statusRead) = (outPipe[0], errPipe[0], statusPipe[0])
         let reader = Thread { [self] in
             self.readLoop(out: outRead, err: errRead, decoder: decoder)
         }
         reader.name = "swift-inference worker reader"
         reader.start()
+        let statusReader = Thread { [self] in
+            self.readStatus(statusRead)
+        }
+        statusReader.name = "swift-inference worker status"
+        statusReader.start()
     }
 
     deinit {
         close(commandDescriptor)
+    }
+
+    /// How many `run` commands were sent; the worker numbers its `done` records the same way.
+    private(set) var runsSent = 0
+
+    /// Sends a command to run a cell library's entry point; returns the run's number.
+    func run(entry: String, library: String) -> Int {
+        runsSent += 1
+        send("run \(entry) \(library)")
+        return runsSent
     }
 
     /// Sends one command line.
@@ -163,6 +184,26 @@ final class WorkerProcess: @unchecked Sendable {
         condition.lock()
         condition.broadcast()
         condition.unlock()
+    }
+
+    /// Reads the status pipe (one JSON record per line) until the worker closes it by exiting.
+    private func readStatus(_ descriptor: Int32) {
+        var line: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress!, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { break }
+            for byte in buffer[0..<n] {
+                if byte == UInt8(ascii: "\n") {
+                    if let value = try? JSONValue(parsing: line) { post([.status(value)]) }
+                    line.removeAll()
+                } else if line.count < 4096 {
+                    line.append(byte)
+                }
+            }
+        }
+        close(descriptor)
     }
 
     /// Kills what is left of the worker's process group and reaps the worker: its wait status. Under the

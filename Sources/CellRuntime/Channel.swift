@@ -53,6 +53,13 @@ enum Channel {
                 let written = write(1, buffer.baseAddress! + offset, buffer.count - offset)
                 if written < 0 {
                     if errno == EINTR { continue }
+                    // A cell may have made standard output non-blocking: wait until the pipe has room
+                    // instead of dropping the frame.
+                    if errno == EAGAIN || errno == EWOULDBLOCK {
+                        var ready = pollfd(fd: 1, events: Int16(POLLOUT), revents: 0)
+                        _ = poll(&ready, 1, 1000)
+                        continue
+                    }
                     return
                 }
                 offset += written

@@ -8,6 +8,9 @@
 //           run <entry-symbol> <path-to-library>
 //           exit
 //         and, while a cell waits for input, the replies to its input requests.
+//   fd 4  a pipe to the engine that carries a copy of each `done` record, one per line. It is out of the
+//         cells' way (they print to fd 1 and may close it, fill it or make it non-blocking), so the engine
+//         learns that a cell ended even when the record on fd 1 is lost.
 // It acknowledges each `run` with a `started` event at once and ends it with a `done` event. If a cell traps, the process dies; the engine notices,
 // starts another worker and restores the earlier cells in it.
 import CWorkerSupport
@@ -19,6 +22,26 @@ import Musl
 #endif
 
 let commandDescriptor: Int32 = 3
+let statusDescriptor: Int32 = 4
+
+/// How many `run` commands this worker has taken; `done` records carry it, so the engine can match them.
+var runCount = 0
+
+/// Sends a `done` record (JSON members after `"t":"done"`) on both channels.
+func finish(_ members: String) {
+    let record = #"{"t":"done","n":\#(runCount),"# + members + "}"
+    sendEvent(record)
+    let line = Array((record + "\n").utf8)
+    line.withUnsafeBytes { buffer in
+        var offset = 0
+        while offset < buffer.count {
+            let n = write(statusDescriptor, buffer.baseAddress! + offset, buffer.count - offset)
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { return }
+            offset += n
+        }
+    }
+}
 
 func fail(_ message: String) -> Never {
     fputs("swift-inference-worker: \(message)\n", stderr)
@@ -87,25 +110,26 @@ while let command = readCommand() {
     switch parts.first {
     case "run" where parts.count == 3:
         // Acknowledged at once, so the engine can tell a lost command from a long cell.
+        runCount += 1
         sendEvent(#"{"t":"started"}"#)
         guard let library = dlopen(parts[2], RTLD_NOW | RTLD_GLOBAL) else {
             let reason = String(cString: dlerror())
             fputs("swift-inference-worker: cannot load a compiled cell: \(reason)\n", stderr)
-            sendEvent(#"{"t":"done","ok":false,"load":true}"#)
+            finish(#""ok":false,"load":true"#)
             continue
         }
         guard let entry = dlsym(library, parts[1]) else {
             fputs("swift-inference-worker: compiled cell has no entry point \(parts[1])\n", stderr)
-            sendEvent(#"{"t":"done","ok":false,"load":true}"#)
+            finish(#""ok":false,"load":true"#)
             continue
         }
         var exitStatus: Int32 = 0
         let outcome = cw_run_cell(unsafeBitCast(entry, to: cw_cell_entry.self), 512 << 20, &exitStatus)
         fflush(nil)
         switch Int(outcome) {
-        case Int(CW_CELL_FINISHED): sendEvent(#"{"t":"done","ok":true}"#)
-        case Int(CW_CELL_EXITED): sendEvent(#"{"t":"done","ok":false,"exit":\#(exitStatus)}"#)
-        default: sendEvent(#"{"t":"done","ok":false}"#)
+        case Int(CW_CELL_FINISHED): finish(#""ok":true"#)
+        case Int(CW_CELL_EXITED): finish(#""ok":false,"exit":\#(exitStatus)"#)
+        default: finish(#""ok":false"#)
         }
     case "exit":
         fflush(nil)

@@ -170,15 +170,16 @@ import Glibc
         // After the crash below, the engine starts a new worker and replays the cells above in it; kill
         // that worker as soon as it appears.
         let killed = LockedBox(false)
+        let session = self.session
         let watcher = Thread {
             let deadline = Date().addingTimeInterval(20)
             while Date() < deadline {
-                for pid in childWorkers() where pid != old {
+                if let pid = session.workerProcessID, pid != old {
                     kill(pid, SIGKILL)
                     killed.value = true
                     return
                 }
-                usleep(2_000)
+                usleep(1_000)
             }
         }
         watcher.start()
@@ -234,6 +235,40 @@ import Glibc
         if case .success(let success) = next { #expect(success.result?.data["text/plain"] == "4") } else { Issue.record("\(next)") }
     }
 
+    @Test func nonBlockingStandardOutputLosesNoFrames() {
+        // With O_NONBLOCK on a full pipe, writes fail with EAGAIN; a dropped `done` frame hung the session.
+        let (result, recorder) = session.run(
+            """
+            import Foundation
+            _ = fcntl(1, F_SETFL, fcntl(1, F_GETFL) | O_NONBLOCK)
+            let line = String(repeating: "z", count: 1 << 16)
+            for i in 0..<40 { display(line); if i % 10 == 0 { usleep(1000) } }
+            40
+            """)
+        guard case .success(let success) = result else { Issue.record("\(result)"); return }
+        #expect(success.result?.data["text/plain"] == "40")
+        let displays = recorder.events.filter { if case .display = $0 { return true } else { return false } }
+        #expect(displays.count == 40)
+    }
+
+    @Test func aLostEndRecordIsTakenFromTheStatusPipe() {
+        _ = session.value("let beforeLoss = 6")
+        let started = ContinuousClock.now
+        // The cell points fd 1 at /dev/null (keeping the pipe open elsewhere), so the worker's `done`
+        // frame goes nowhere; its copy on the status pipe still arrives.
+        let (result, recorder) = session.run(
+            "import Foundation\nlet keep = dup(1)\nlet null = open(\"/dev/null\", O_WRONLY)\n_ = dup2(null, 1)")
+        guard case .failure(let failure) = result else { Issue.record("the cell succeeded"); return }
+        #expect(failure.name == "WorkerLost")
+        #expect(failure.message.contains("end record never arrived"))
+        #expect(ContinuousClock.now - started < .seconds(15))
+        _ = recorder
+        // The worker was replaced (without that cell), so the next cell's output arrives again.
+        let (next, output) = session.run("print(\"visible\")\nbeforeLoss")
+        #expect(output.stdout == "visible\n")
+        if case .success(let success) = next { #expect(success.result?.data["text/plain"] == "6") } else { Issue.record("\(next)") }
+    }
+
     @Test func manyThreadsAndHugeOutputWithoutNewline() {
         let (threads, _) = session.run(
             """
@@ -278,18 +313,3 @@ import Glibc
     }
 }
 
-/// The pids of this process's children that are workers.
-func childWorkers() -> [Int32] {
-    let me = getpid()
-    let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
-    return entries.compactMap { entry -> Int32? in
-        guard let pid = Int32(entry),
-              let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
-              let close = stat.lastIndex(of: ")")
-        else { return nil }
-        let name = stat[stat.index(after: stat.firstIndex(of: "(")!)..<close]
-        let fields = stat[stat.index(close, offsetBy: 2)...].split(separator: " ")
-        guard fields.count > 1, Int32(fields[1]) == me, name.hasPrefix("swift-inferenc") else { return nil }
-        return pid
-    }
-}

@@ -1,3 +1,4 @@
+import Foundation
 import NotebookJSON
 import NotebookRunner
 import Testing
@@ -25,7 +26,7 @@ import Testing
         #expect(html.contains("<strong>bold</strong>"))
         #expect(html.contains("<em>emphasis</em>"))
         #expect(html.contains("<code>code &lt;T&gt;</code>"))
-        #expect(html.contains("<a href=\"https://example.org/a?b=1&amp;c=2\">link</a>"))
+        #expect(html.contains("<a href=\"https://example.org/a?b=1&amp;c=2\" rel=\"noopener noreferrer\">link</a>"))
         #expect(html.contains("<span class=\"math\">$\\log p(x) \\ge \\mathcal{L}_{q}$</span>"))
         #expect(html.contains("<span class=\"math\">$$x_1 * y_2$$</span>"))
         #expect(html.contains("<ul><li>one</li><li>two</li></ul>"))
@@ -35,14 +36,16 @@ import Testing
         #expect(html.contains("<hr>"))
     }
 
-    @Test func markdownNeverEmitsRawHTMLOrScriptLinks() {
-        let html = MarkdownRenderer.html("<script>alert(1)</script> [x](javascript:alert(1)) snake_case_name")
-        #expect(!html.contains("<script"))
-        #expect(!html.contains("javascript:"))
-        #expect(html.contains("snake_case_name"))
+    @Test func markdownNeverEmitsScriptsOrScriptLinks() {
+        // A line that starts with <script> is an HTML block (as in JupyterLab): the rest of it stays text.
+        let block = MarkdownRenderer.html("<script>alert(1)</script> [x](javascript:alert(1)) snake_case_name")
+        #expect(!block.contains("<script") && !block.contains("alert(1)</") && !block.contains("href"))
+        #expect(block.contains("snake_case_name"))
+        let html = MarkdownRenderer.html("A <script>alert(1)</script> [x](javascript:alert(1)) snake_case_name")
+        #expect(html == "<p>A  x snake_case_name</p>")
     }
 
-    @Test func htmlExportIsSelfContainedWithInlineSVG() {
+    @Test func htmlExportIsSelfContainedWithSVGAsDataImages() {
         var code = Make.code("c1", "let s = \"<b>\" // note\nprint(s)")
         code.executionCount = 1
         code.outputs = [
@@ -60,9 +63,12 @@ import Testing
         let page = HTMLExporter.html(Make.notebook([Make.markdown("m", "## Figures"), code]), title: "kl.ipynb")
         #expect(page.hasPrefix("<!DOCTYPE html>"))
         #expect(page.contains("<h2>Figures</h2>"))
-        #expect(page.contains("<svg xmlns=\"http://www.w3.org/2000/svg\"><circle r=\"2\"/></svg>"))
-        #expect(!page.contains("<script"))
-        #expect(!page.contains("<?xml"))
+        // The SVG is shown as JupyterLab shows it, as an image (where its script can never run).
+        let svg = "<?xml version=\"1.0\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\"><script>x()</script><circle r=\"2\"/></svg>"
+        let base64 = Data(svg.utf8).base64EncodedString()
+        #expect(page.contains("<div class=\"svg\"><img src=\"data:image/svg+xml;base64,\(base64)\" alt=\"chart\"></div>"))
+        #expect(!page.contains("<script") && !page.contains("<svg"))
+        #expect(page.contains("<meta http-equiv=\"Content-Security-Policy\""))
         #expect(!page.contains("src=\"http") && !page.contains("<link"))
         #expect(page.contains("<span class=\"st\">&quot;&lt;b&gt;&quot;</span>"))
         #expect(page.contains("<span class=\"cm\">// note</span>"))

@@ -40,7 +40,7 @@ int cw_install_main_executor(void *identity, uintptr_t implementation, cw_job_ru
 /// stack overflows) before the process dies with the same signal.
 void cw_install_crash_reporter(void);
 
-/// Closes every file descriptor from 4 up. The engine hands the worker exactly fds 0–3; anything else it
+/// Closes every file descriptor from 5 up. The engine hands the worker exactly fds 0–4; anything else it
 /// inherited (say, the write end of a pipe another thread of the engine had open for a compiler) would
 /// keep that pipe from ever reaching end-of-file while the worker lives.
 void cw_close_inherited_descriptors(void);

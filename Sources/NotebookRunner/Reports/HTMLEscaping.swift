@@ -1,8 +1,11 @@
 import Foundation
 
 /// Escaping for HTML text and attribute values.
+///
+/// Untrusted markup is never passed through with parts cut out: `HTMLSanitizer` rebuilds it from an
+/// allowlist, and everything else a report shows goes through `escape`.
 enum HTML {
-    /// Escapes `&`, `<`, `>`, `"` and `'`.
+    /// Escapes `&`, `<`, `>`, `"` and `'`, so the result is inert both as text and as a quoted attribute value.
     static func escape(_ text: String) -> String {
         var out = ""
         out.reserveCapacity(text.utf8.count)
@@ -17,21 +20,6 @@ enum HTML {
             }
         }
         return out
-    }
-
-    /// Removes `<script>…</script>` elements and `on…=` event attributes, so an export runs no code.
-    static func withoutScripts(_ markup: String) -> String {
-        var text = markup
-        while let open = text.range(of: "<script", options: .caseInsensitive) {
-            if let close = text.range(
-                of: "</script>", options: .caseInsensitive, range: open.upperBound..<text.endIndex)
-            {
-                text.removeSubrange(open.lowerBound..<close.upperBound)
-            } else {
-                text.removeSubrange(open.lowerBound..<text.endIndex)
-            }
-        }
-        return text
     }
 
     /// Removes ANSI colour sequences (`ESC [ … m`), which tracebacks may carry.
