@@ -127,3 +127,24 @@ public struct CellDeclaration: Sendable, Hashable {
         self.typeName = typeName
     }
 }
+
+/// Where one cell's time went, for the latency benchmark. Phases the cell did not need stay zero (a cell
+/// from the cache has no compile phases).
+public struct CellTimings: Sendable, Hashable {
+    /// Parsing the cell with swift-syntax.
+    public var analyse: Duration = .zero
+    /// Writing the module source and publishing the build into the cache.
+    public var generate: Duration = .zero
+    /// The front end: type-check and code generation of the object and module.
+    public var frontend: Duration = .zero
+    /// Listing the libraries the object asks for.
+    public var autolink: Duration = .zero
+    /// Linking the shared library.
+    public var link: Duration = .zero
+    /// From the run command to the worker's `done`: load, run and the frames back.
+    public var run: Duration = .zero
+    /// Everything, from the call to the result.
+    public var total: Duration = .zero
+
+    public init() {}
+}

@@ -52,6 +52,20 @@ final class CellCompiler: @unchecked Sendable {
         return hasher.finalize().prefix(8).map { String(format: "%02x", $0) }.joined()
     }
 
+    /// Where the last compilations' time went (added up until the caller resets it).
+    var timings = CellTimings()
+
+    /// A fresh scratch folder under the cache folder.
+    private func makeWorkFolder() throws -> URL {
+        let parent = modulesCache.deletingLastPathComponent().appendingPathComponent("work")
+        try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true)
+        var template = Array((parent.path + "/cell-XXXXXX").utf8CString)
+        guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
+            throw EngineError("cannot create a scratch folder in \(parent.path): \(String(cString: strerror(errno)))")
+        }
+        return URL(fileURLWithPath: String(cString: made))
+    }
+
     func compile(code: String, analysis: CellAnalysis, history: [CompiledCell], salt: String = "") throws -> Output {
         let key = key(code: code, history: history, salt: salt)
         let moduleName = "Cell_\(key)"
@@ -61,12 +75,21 @@ final class CellCompiler: @unchecked Sendable {
             return Output(moduleName: moduleName, cacheKey: key, library: library, fromCache: true)
         }
 
-        let work = try FileManager.default.url(
-            for: .itemReplacementDirectory, in: .userDomainMask, appropriateFor: librariesCache, create: true)
+        // A scratch folder of this cache's own: Foundation's replacement folders live in a shared
+        // /tmp/TemporaryItems that the first user to create it owns, which breaks every other user's kernel.
+        let work = try makeWorkFolder()
         defer { try? FileManager.default.removeItem(at: work) }
+        let clock = ContinuousClock()
+        var mark = clock.now
+        func lap(_ phase: WritableKeyPath<CellTimings, Duration>) {
+            let now = clock.now
+            timings[keyPath: phase] += now - mark
+            mark = now
+        }
         let source = CodeGenerator.source(for: code, analysis: analysis, history: history)
         let sourceFile = work.appendingPathComponent("main.swift")
         try source.write(to: sourceFile, atomically: false, encoding: .utf8)
+        lap(\.generate)
         let object = work.appendingPathComponent("main.o").path
         let modulePath = work.appendingPathComponent(moduleName).path
         let builtModule = modulePath + ".swiftmodule"
@@ -82,13 +105,19 @@ final class CellCompiler: @unchecked Sendable {
         let result = try compiled ?? ProcessRunner.run(configuration.swiftc, CompileRecipe.driverCompileArguments(
             source: sourceFile.path, moduleName: moduleName, modulePath: modulePath, object: object,
             includes: includes))
+        lap(\.frontend)
         guard result.status == 0 else {
             let parsed = Diagnostics.parse(result.output, cellFile: CodeGenerator.cellFileName, cellSource: code)
+            if parsed.cell.isEmpty && result.status > 128 {
+                throw Failure.diagnostics(
+                    cell: [], other: ["the compiler was stopped by signal \(result.status - 128) (\(String(cString: strsignal(result.status - 128))))"])
+            }
             throw Failure.diagnostics(cell: parsed.cell, other: parsed.other)
         }
         var linked = ProcessRunner.Result(status: -1, output: "")
         if let recipe, let autolinked = try? ProcessRunner.run(recipe.autolinkExtract, [object, "-o", "/dev/stdout"]),
            autolinked.status == 0 {
+            lap(\.autolink)
             let libraries = autolinked.output.split(separator: "\n").map(String.init)
             let command = recipe.linkCommand(object: object, library: builtLibrary, autolinked: libraries)
             linked = (try? ProcessRunner.run(command[0], Array(command.dropFirst()))) ?? linked
@@ -101,9 +130,11 @@ final class CellCompiler: @unchecked Sendable {
         guard linked.status == 0 else {
             throw Failure.diagnostics(cell: [], other: ["linking the cell failed: \(linked.output)"])
         }
+        lap(\.link)
         // Publish the library first and the module last: a module present means a complete entry.
         try CellCompiler.publish(builtLibrary, to: library)
         try CellCompiler.publish(builtModule, to: module)
+        lap(\.generate)
         return Output(moduleName: moduleName, cacheKey: key, library: library, fromCache: false)
     }
 

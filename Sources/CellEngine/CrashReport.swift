@@ -47,7 +47,7 @@ struct StderrFilter {
         while let newline = rest.firstIndex(of: "\n") {
             let line = String(rest[..<newline])
             rest = String(rest[rest.index(after: newline)...])
-            if keep(line) { output += line + "\n" }
+            if keep(line) { output += StderrFilter.readable(line) + "\n" }
         }
         // An unfinished line that may turn out to be a dropped one waits for its end.
         if rest.isEmpty { return output }
@@ -76,6 +76,19 @@ struct StderrFilter {
         // The worker's signal note is written in pieces; its second piece is the signal's name alone.
         if StderrFilter.signalNames.contains(line) { return false }
         return true
+    }
+
+    /// The runtime names the cell's file as `Cell_<key>/<cell>:3:`; the student wrote "line 3".
+    static func readable(_ line: String) -> String {
+        guard let marker = line.range(of: CodeGenerator.cellFileName + ":") else { return line }
+        let number = line[marker.upperBound...].prefix { $0.isNumber }
+        guard !number.isEmpty else { return line }
+        var start = marker.lowerBound
+        // Back over the module qualifier, `Cell_0123…/`.
+        let before = line[..<start]
+        if before.hasSuffix("/"), let module = before.range(of: "Cell_", options: .backwards) { start = module.lowerBound }
+        let rest = line[line.index(marker.upperBound, offsetBy: number.count)...].drop { $0 == ":" || $0 == " " }
+        return String(line[..<start]) + "line \(number): " + rest
     }
 
     static let signalNames: Set<String> = [

@@ -20,6 +20,8 @@ public final class CellSession: @unchecked Sendable {
     private var history: [CompiledCell] = []
     private var runtimeTypes: [String: String] = [:]
     private var executionCount = 0
+    /// Where the last cell's time went.
+    public private(set) var lastTimings = CellTimings()
     /// Modules loaded into the current worker, so a cell compiled twice to the same key gets a new name.
     private var loadedModules: Set<String> = []
     private var restoreNote: String?
@@ -56,8 +58,21 @@ public final class CellSession: @unchecked Sendable {
         interruptRequested = false
         stateLock.unlock()
         executionCount += 1
+        let clock = ContinuousClock()
+        let started = clock.now
+        compiler.timings = CellTimings()
+        var ranFor = Duration.zero
+        var analysed = started
+        defer {
+            var timings = compiler.timings
+            timings.analyse = analysed - started
+            timings.run = ranFor
+            timings.total = clock.now - started
+            lastTimings = timings
+        }
 
         let analysis = CellAnalysis(source: code)
+        analysed = clock.now
         if analysis.isEmpty { return .success(CellSuccess(result: nil)) }
 
         var salt = ""
@@ -100,7 +115,9 @@ public final class CellSession: @unchecked Sendable {
         } catch {
             return .failure(CellFailure(kind: .crash, name: "WorkerError", message: "\(error)", traceback: ["\(error)"]))
         }
+        let runStarted = clock.now
         let run = runCell(library: output.library, moduleName: output.moduleName, timeout: options.timeout, onEvent: onEvent, onInput: onInput)
+        ranFor = clock.now - runStarted
         switch run {
         case .finished(let result, let types):
             let cell = CompiledCell(

@@ -101,6 +101,7 @@ import Glibc
             #expect(!text.contains("0x0000"), "raw address in \(text)")
             #expect(!text.contains("libswiftCore"), "internal library in \(text)")
             #expect(!text.contains("$s"), "mangled name in \(text)")
+            #expect(!text.contains("Cell_"), "internal module name in \(text)")
         }
         #expect(session.value("survivor") == "3")
     }
