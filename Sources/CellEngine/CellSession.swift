@@ -19,6 +19,11 @@ public struct EngineConfiguration: Sendable, Hashable {
     /// anonymous mappings and thread stacks); `nil` for no limit. A cell that needs more fails with an
     /// out-of-memory error instead of taking the memory of every other kernel on the machine.
     public var memoryLimit: UInt64?
+    /// The most the build cache may hold, in bytes (`SWIFT_INFERENCE_CACHE_LIMIT`, default 2 GiB); the
+    /// entries used least recently go first. `nil` for no limit.
+    public var cacheLimit: UInt64?
+    /// Cache entries used more recently than this are never evicted: other kernels may still import them.
+    public var cacheProtectedAge: Duration = .seconds(3600)
 
     public init(
         swiftc: String, worker: String, supportDirectory: String, modulesDirectory: String? = nil,
@@ -32,6 +37,12 @@ public struct EngineConfiguration: Sendable, Hashable {
         self.cacheDirectory = cacheDirectory
         self.workingDirectory = workingDirectory
         self.memoryLimit = memoryLimit
+        let environment = ProcessInfo.processInfo.environment
+        if let text = environment["SWIFT_INFERENCE_CACHE_LIMIT"], let parsed = EngineConfiguration.parseByteCount(text) {
+            cacheLimit = parsed == 0 ? nil : parsed
+        } else {
+            cacheLimit = 2 << 30
+        }
     }
 
     /// The worker's memory limit: `SWIFT_INFERENCE_MEMORY_LIMIT` (bytes, or with a `K`, `M`, `G` suffix;

@@ -54,6 +54,14 @@ final class CellCompiler: @unchecked Sendable {
 
     /// Where the last compilations' time went (added up until the caller resets it).
     var timings = CellTimings()
+    /// Compiles between two looks at the cache's size (the first compile of a session looks too).
+    static let evictionInterval = 25
+    private var compilesSinceEviction = evictionInterval - 1
+
+    /// The longest one compiler or linker run may take (a 10,000-line cell compiles in about 15 s).
+    var timeLimit: Duration = .seconds(600)
+    /// Asked while a compiler runs: `true` stops it (the session's interrupt).
+    var shouldStop: (() -> Bool)?
 
     /// A fresh scratch folder under the cache folder.
     private func makeWorkFolder() throws -> URL {
@@ -71,7 +79,10 @@ final class CellCompiler: @unchecked Sendable {
         let moduleName = "Cell_\(key)"
         let library = librariesCache.appendingPathComponent("lib\(moduleName).so").path
         let module = modulesCache.appendingPathComponent("\(moduleName).swiftmodule").path
+        // Every earlier cell this one imports is in use again.
+        for cell in history where cell.analysis.exportsAnything { CacheEviction.touch(cell.library) }
         if FileManager.default.fileExists(atPath: library) && FileManager.default.fileExists(atPath: module) {
+            CacheEviction.touch(library)
             return Output(moduleName: moduleName, cacheKey: key, library: library, fromCache: true)
         }
 
@@ -100,11 +111,17 @@ final class CellCompiler: @unchecked Sendable {
         if let recipe {
             let command = recipe.compileCommand(
                 source: sourceFile.path, moduleName: moduleName, modulePath: modulePath, object: object)
-            compiled = try? ProcessRunner.run(command[0], Array(command.dropFirst()))
+            do {
+                compiled = try ProcessRunner.run(command[0], Array(command.dropFirst()), limit: timeLimit, stop: shouldStop)
+            } catch let stopped as ProcessRunner.Stopped {
+                throw stopped
+            } catch {
+                compiled = nil
+            }
         }
         let result = try compiled ?? ProcessRunner.run(configuration.swiftc, CompileRecipe.driverCompileArguments(
             source: sourceFile.path, moduleName: moduleName, modulePath: modulePath, object: object,
-            includes: includes))
+            includes: includes), limit: timeLimit, stop: shouldStop)
         lap(\.frontend)
         guard result.status == 0 else {
             let parsed = Diagnostics.parse(result.output, cellFile: CodeGenerator.cellFileName, cellSource: code)
@@ -120,12 +137,17 @@ final class CellCompiler: @unchecked Sendable {
             lap(\.autolink)
             let libraries = autolinked.output.split(separator: "\n").map(String.init)
             let command = recipe.linkCommand(object: object, library: builtLibrary, autolinked: libraries)
-            linked = (try? ProcessRunner.run(command[0], Array(command.dropFirst()))) ?? linked
+            do {
+                linked = try ProcessRunner.run(command[0], Array(command.dropFirst()), limit: timeLimit, stop: shouldStop)
+            } catch let stopped as ProcessRunner.Stopped {
+                throw stopped
+            } catch {}
         }
         if linked.status != 0 {
             // No recipe, or it failed: the driver links the way it always does.
             linked = try ProcessRunner.run(
-                configuration.swiftc, CompileRecipe.driverLinkArguments(object: object, library: builtLibrary))
+                configuration.swiftc, CompileRecipe.driverLinkArguments(object: object, library: builtLibrary),
+                limit: timeLimit, stop: shouldStop)
         }
         guard linked.status == 0 else {
             throw Failure.diagnostics(cell: [], other: ["linking the cell failed: \(linked.output)"])
@@ -134,6 +156,15 @@ final class CellCompiler: @unchecked Sendable {
         // Publish the library first and the module last: a module present means a complete entry.
         try CellCompiler.publish(builtLibrary, to: library)
         try CellCompiler.publish(builtModule, to: module)
+        compilesSinceEviction += 1
+        if let limit = configuration.cacheLimit, compilesSinceEviction >= CellCompiler.evictionInterval {
+            compilesSinceEviction = 0
+            let held = Set(history.map(\.moduleName) + [moduleName])
+            CacheEviction(
+                root: modulesCache.deletingLastPathComponent(), limit: limit,
+                protectedAge: configuration.cacheProtectedAge
+            ).evict(keeping: held)
+        }
         lap(\.generate)
         return Output(moduleName: moduleName, cacheKey: key, library: library, fromCache: false)
     }
@@ -208,7 +239,23 @@ enum ProcessRunner {
         var description: String
     }
 
-    static func run(_ executable: String, _ arguments: [String]) throws -> Result {
+    /// The run was stopped before the program ended: by an interrupt, or at its time limit.
+    struct Stopped: Error, CustomStringConvertible {
+        var timedOut: Bool
+        var description: String { timedOut ? "the compiler ran past its time limit" : "interrupted" }
+    }
+
+    /// Runs `executable` to its end and returns its status and output.
+    ///
+    /// - Parameters:
+    ///   - limit: kill it after this long and throw `Stopped(timedOut: true)`.
+    ///   - stop: asked four times a second; when it answers `true` the program is killed and
+    ///     `Stopped(timedOut: false)` thrown.
+    /// The program gets a process group of its own, killed as a whole, so a driver's child jobs go with it
+    /// and cannot hold the output pipe open.
+    static func run(
+        _ executable: String, _ arguments: [String], limit: Duration? = nil, stop: (() -> Bool)? = nil
+    ) throws -> Result {
         var output: [Int32] = [0, 0]
         guard makePipe(&output) else { throw LaunchError(description: "cannot create a pipe: \(String(cString: strerror(errno)))") }
         var actions = posix_spawn_file_actions_t()
@@ -217,19 +264,45 @@ enum ProcessRunner {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_adddup2(&actions, output[1], 1)
         posix_spawn_file_actions_adddup2(&actions, output[1], 2)
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        posix_spawnattr_setpgroup(&attributes, 0)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP))
         let environment = ProcessInfo.processInfo.environment.map { "\($0.key)=\($0.value)" }
         var pid: pid_t = 0
         let status = withCStrings([executable] + arguments) { argv in
-            withCStrings(environment) { envp in posix_spawn(&pid, executable, &actions, nil, argv, envp) }
+            withCStrings(environment) { envp in posix_spawn(&pid, executable, &actions, &attributes, argv, envp) }
         }
         close(output[1])
         guard status == 0 else {
             close(output[0])
             throw LaunchError(description: "cannot run \(executable): \(String(cString: strerror(status)))")
         }
+        let clock = ContinuousClock()
+        let deadline = limit.map { clock.now + $0 }
+        var stopped: Stopped?
         var bytes: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65536)
         while true {
+            if stopped == nil {
+                if let deadline, clock.now >= deadline {
+                    stopped = Stopped(timedOut: true)
+                } else if stop?() == true {
+                    stopped = Stopped(timedOut: false)
+                }
+                if stopped != nil {
+                    kill(-pid, SIGKILL)
+                    kill(pid, SIGKILL)
+                }
+            }
+            var ready = pollfd(fd: output[0], events: Int16(POLLIN), revents: 0)
+            let polled = poll(&ready, 1, 250)
+            if polled == 0 { continue }
+            if polled < 0 {
+                if errno == EINTR { continue }
+                break
+            }
             let count = buffer.withUnsafeMutableBytes { read(output[0], $0.baseAddress, $0.count) }
             if count > 0 {
                 bytes.append(contentsOf: buffer[0..<count])
@@ -240,6 +313,7 @@ enum ProcessRunner {
         close(output[0])
         var exitStatus: Int32 = 0
         while waitpid(pid, &exitStatus, 0) < 0 && errno == EINTR {}
+        if let stopped { throw stopped }
         // Exited normally: its code; killed by a signal: 128 + the signal, as a shell reports it.
         let code = (exitStatus & 0x7f) == 0 ? (exitStatus >> 8) & 0xff : 128 + (exitStatus & 0x7f)
         return Result(status: code, output: String(decoding: bytes, as: UTF8.self))

@@ -30,6 +30,11 @@ public final class CellSession: @unchecked Sendable {
     public init(configuration: EngineConfiguration) throws {
         self.configuration = configuration
         compiler = try CellCompiler(configuration: configuration)
+        compiler.shouldStop = { [unowned self] in
+            self.stateLock.lock()
+            defer { self.stateLock.unlock() }
+            return self.interruptRequested
+        }
         try startWorker()
     }
 
@@ -88,6 +93,17 @@ public final class CellSession: @unchecked Sendable {
                 attempt += 1
                 output = try compiler.compile(code: code, analysis: analysis, history: history, salt: salt)
             }
+        } catch let stopped as ProcessRunner.Stopped {
+            if stopped.timedOut {
+                return .failure(
+                    CellFailure(
+                        kind: .timedOut, name: "CompileTimeout", message: "compiling the cell took longer than \(compiler.timeLimit)",
+                        traceback: ["CompileTimeout: compiling the cell took longer than \(compiler.timeLimit) and was stopped; earlier cells are unchanged."]))
+            }
+            return .failure(
+                CellFailure(
+                    kind: .interrupted, name: "Interrupted", message: "the cell was interrupted while it compiled",
+                    traceback: ["Interrupted: the compiler was stopped; earlier cells are unchanged."]))
         } catch CellCompiler.Failure.diagnostics(let cellDiagnostics, let other) {
             let mapped = cellDiagnostics.map { Self.unshift($0, by: analysis.isolationInsertions) }
             return .failure(compileFailure(mapped, other: other, code: code))

@@ -262,6 +262,11 @@ final class WorkerProcess: @unchecked Sendable {
         var buffer = [UInt8](repeating: 0, count: 1 << 16)
         var status: Int32 = 0
         var exited = false
+        // Non-blocking reads: a pipe `poll` reported readable may have been emptied since (stderr is
+        // drained early, below, whenever stdout has data). A blocking read there waited for the next
+        // stderr byte while `done` sat unread in stdout, and the session waited for `done`: the kernel
+        // hang seen in CI, with the worker idle and the reader blocked on stderr.
+        for descriptor in [out, err] { _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) | O_NONBLOCK) }
 
         func deliver(_ chunk: [UInt8], from index: Int) {
             if index == 0 {
@@ -312,8 +317,9 @@ final class WorkerProcess: @unchecked Sendable {
                 }
                 // The worker writes stderr before it frames an event on stdout: take whatever stderr
                 // already holds first, so an event (above all `done`) never overtakes that text.
+                let chunk = Array(buffer[0..<n])
                 if i == 0 && open[1] { drainAvailable(err, into: &buffer) }
-                deliver(Array(buffer[0..<n]), from: i)
+                deliver(chunk, from: i)
             }
         }
         for i in 0..<2 where open[i] {

@@ -236,6 +236,19 @@ import Glibc
         if case .success(let success) = next { #expect(success.result?.data["text/plain"] == "4") } else { Issue.record("\(next)") }
     }
 
+    @Test func cellsEndingWithStandardErrorNeverStall() {
+        // The reader once drained stderr early, then blocked reading it again while `done` waited in
+        // stdout: the CI hang. A cell that writes stderr right before it ends was the way to hit it.
+        for round in 0..<15 {
+            let started = ContinuousClock.now
+            let (result, recorder) = session.run("import Glibc\n_ = write(2, \"to stderr\\n\", 10)\nprint(\(round))")
+            if case .failure(let failure) = result { Issue.record("round \(round): \(failure.traceback)") }
+            #expect(recorder.stderr == "to stderr\n")
+            #expect(recorder.stdout == "\(round)\n")
+            #expect(ContinuousClock.now - started < .seconds(2))
+        }
+    }
+
     @Test func nonBlockingStandardOutputLosesNoFrames() {
         // With O_NONBLOCK on a full pipe, writes fail with EAGAIN; a dropped `done` frame hung the session.
         let (result, recorder) = session.run(
@@ -314,3 +327,46 @@ import Glibc
     }
 }
 
+
+/// Compilers that die or hang: the cell gets an error naming it, and an interrupt stops a hung compiler.
+@Suite struct CompilerFaultTests {
+    /// A `swiftc` stand-in that answers `--version` like the real one and then does `action` for a cell.
+    private func session(withCompilerThat action: String) throws -> (CellSession, String) {
+        var configuration = try testConfiguration(cache: FileManager.default.temporaryDirectory
+            .appendingPathComponent("swift-inference-compiler-fault-\(getpid())-\(UInt32.random(in: 0 ... .max))").path)
+        let script = configuration.cacheDirectory + "-swiftc"
+        let text = """
+            #!/bin/sh
+            case "$1" in
+              --version) exec "\(configuration.swiftc)" --version ;;
+              -###) exit 1 ;;
+            esac
+            \(action)
+
+            """
+        try text.write(toFile: script, atomically: true, encoding: .utf8)
+        chmod(script, 0o755)
+        configuration.swiftc = script
+        return (try CellSession(configuration: configuration), script)
+    }
+
+    @Test func aKilledCompilerIsNamed() throws {
+        let (session, script) = try session(withCompilerThat: "kill -9 $$")
+        defer { session.shutdown(); unlink(script) }
+        let (result, _) = session.run("1 + 1")
+        guard case .failure(let failure) = result else { Issue.record("compiled"); return }
+        #expect(failure.kind == .compileError)
+        #expect(failure.message == "the compiler was stopped by signal 9 (Killed)")
+    }
+
+    @Test func anInterruptStopsAHungCompiler() throws {
+        let (session, script) = try session(withCompilerThat: "sleep 600")
+        defer { session.shutdown(); unlink(script) }
+        DispatchQueue.global().asyncAfter(deadline: .now() + 1) { session.interrupt() }
+        let started = ContinuousClock.now
+        let (result, _) = session.run("1 + 1")
+        guard case .failure(let failure) = result else { Issue.record("compiled"); return }
+        #expect(failure.kind == .interrupted)
+        #expect(ContinuousClock.now - started < .seconds(5))
+    }
+}
