@@ -8,8 +8,12 @@ Measures the Swift (Inference) kernel and ipykernel in the same run, on the same
 jupyter_client's wait_for_ready sees it. "Round trip" is from sending execute_request for a trivial
 cell to receiving both its execute_reply and its idle status. The Swift kernel compiles every cell, so
 its round trip includes swiftc. Two cell figures are printed: "new cell" times distinct trivial cells
-(`{i} + 1`, so nothing can be reused from a cache: this is what typing a fresh cell costs), and "same cell"
+(`{i} + <run salt>`, new to the build cache: this is what typing a fresh cell costs), and "same cell"
 re-runs one trivial cell (the engine's build cache may answer it). A warm-up cell is not counted.
+
+`--session N` (default 200, 0 to skip) then runs one long session of N cells that each declare a new name,
+as notebook cells do (`let v_<salt>_<i> = i`, new to the cache), and prints the medians of its first and
+last 25 round trips: whether a cell gets slower as the session grows.
 """
 from __future__ import annotations
 
@@ -33,14 +37,21 @@ def start_to_kernel_info(name: str) -> tuple[float, KernelManager, object]:
     km.start_kernel()
     kc = km.client()
     kc.start_channels()
-    # Ask for kernel_info until it is answered (the kernel may not have bound its ports yet).
+    # Ask for kernel_info until it is answered (the kernel may not have bound its ports yet), and until
+    # its status messages arrive on iopub too: a subscription that is not connected yet loses them, and a
+    # round trip timed before that would wait for an idle status that never comes.
+    answered_at = None
     while True:
         msg_id = kc.kernel_info()
         try:
-            while True:
+            while answered_at is None:
                 reply = kc.get_shell_msg(timeout=0.05)
                 if reply["parent_header"].get("msg_id") == msg_id:
-                    return time.perf_counter() - t0, km, kc
+                    answered_at = time.perf_counter() - t0
+            while True:
+                msg = kc.get_iopub_msg(timeout=0.05)
+                if msg["parent_header"].get("msg_id") == msg_id and msg["msg_type"] == "status":
+                    return answered_at, km, kc
         except Exception:
             if time.perf_counter() - t0 > 60:
                 raise TimeoutError(f"{name} did not answer kernel_info in 60 s")
@@ -75,6 +86,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5, help="kernel starts per kernel")
     parser.add_argument("--cells", type=int, default=30, help="trivial cells timed per kernel")
     parser.add_argument("--kernels", nargs="+", default=["swift-inference", "python3"])
+    parser.add_argument("--session", type=int, default=200, help="cells in the long session (0: none)")
     args = parser.parse_args()
 
     header = ["start p50", "start max", "new p50", "new p95", "same p50", "same p95"]
@@ -88,7 +100,8 @@ def main() -> None:
             starts.append(elapsed)
             if run == 0:
                 round_trip(kc, "0 + 1")  # warm-up
-                fresh = [round_trip(kc, f"{i} + 1") for i in range(1, args.cells + 1)]
+                salt = int(time.time() * 1000) % 1_000_000_007
+                fresh = [round_trip(kc, f"{i} + {salt}") for i in range(1, args.cells + 1)]
                 same = [round_trip(kc, "1 + 1") for _ in range(args.cells)]
             kc.stop_channels()
             km.shutdown_kernel(now=False)
@@ -97,6 +110,21 @@ def main() -> None:
             percentile(same, 50), percentile(same, 95),
         ]
         print(f"{name:<16}" + "".join(f"{v * 1e3:>10.1f}" for v in figures))
+
+    if args.session > 0:
+        window = min(25, args.session)
+        print(f"\nlong session, {args.session} cells that each declare a name (median round trip, ms):")
+        print(f"{'kernel':<16}{'first ' + str(window):>12}{'last ' + str(window):>12}{'ratio':>8}")
+        salt = format(int(time.time() * 1000) % 16**8, "x")
+        for name in args.kernels:
+            _, km, kc = start_to_kernel_info(name)
+            round_trip(kc, "0 + 1")
+            times = [round_trip(kc, f"v_{salt}_{i} = {i}" if name == "python3" else f"let v_{salt}_{i} = {i}")
+                     for i in range(args.session)]
+            kc.stop_channels()
+            km.shutdown_kernel(now=False)
+            first, last = statistics.median(times[:window]), statistics.median(times[-window:])
+            print(f"{name:<16}{first * 1e3:>12.1f}{last * 1e3:>12.1f}{last / first:>8.2f}")
 
 
 if __name__ == "__main__":
