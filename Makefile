@@ -52,12 +52,12 @@ install: build
 # Each phase's wall time is printed at the end (artifacts/test-times.txt).
 test: test-system-packages setup
 	@mkdir -p artifacts; : > artifacts/test-times.txt
-	@start=$$(date +%s); $(MAKE) --no-print-directory build; \
-	  echo "build          $$(( $$(date +%s) - start )) s" >> artifacts/test-times.txt
-	@start=$$(date +%s); $(MAKE) --no-print-directory swift-tests; \
-	  echo "swift tests    $$(( $$(date +%s) - start )) s" >> artifacts/test-times.txt
-	@start=$$(date +%s); $(MAKE) --no-print-directory python-tests; \
-	  echo "python tests   $$(( $$(date +%s) - start )) s" >> artifacts/test-times.txt
+	@start=$$(date +%s); $(MAKE) --no-print-directory build; status=$$?; \
+	  echo "build          $$(( $$(date +%s) - start )) s" >> artifacts/test-times.txt; exit $$status
+	@start=$$(date +%s); $(MAKE) --no-print-directory swift-tests; status=$$?; \
+	  echo "swift tests    $$(( $$(date +%s) - start )) s" >> artifacts/test-times.txt; exit $$status
+	@start=$$(date +%s); $(MAKE) --no-print-directory python-tests; status=$$?; \
+	  echo "python tests   $$(( $$(date +%s) - start )) s" >> artifacts/test-times.txt; exit $$status
 	@echo "== time per phase =="; cat artifacts/test-times.txt
 
 test-python: test-system-packages setup build python-tests

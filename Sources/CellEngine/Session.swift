@@ -28,6 +28,9 @@ public final class CellSession: @unchecked Sendable {
 
     /// Starts a worker process for the session.
     public init(configuration: EngineConfiguration) throws {
+        // A write to a worker that has just died must fail with EPIPE, not kill the host process (the
+        // kernel, the runner) with SIGPIPE, as it once killed the test runner.
+        signal(SIGPIPE, SIG_IGN)
         self.configuration = configuration
         compiler = try CellCompiler(configuration: configuration)
         compiler.shouldStop = { [unowned self] in

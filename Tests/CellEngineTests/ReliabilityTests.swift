@@ -344,8 +344,12 @@ import Glibc
             \(action)
 
             """
-        try text.write(toFile: script, atomically: true, encoding: .utf8)
-        chmod(script, 0o755)
+        // Written through a close-on-exec descriptor: a process another test spawns meanwhile must not
+        // inherit it open for writing, or running the script fails with "text file busy".
+        let fd = open(script, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o755)
+        #expect(fd >= 0)
+        _ = Array(text.utf8).withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        close(fd)
         configuration.swiftc = script
         return (try CellSession(configuration: configuration), script)
     }
