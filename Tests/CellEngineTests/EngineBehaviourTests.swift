@@ -241,6 +241,25 @@ import Testing
         #expect(html.contains("✓ &lt;b&gt;: correct"))
     }
 
+    @Test func gradedChecksFailTheCellAndTheScoreKeepsTheLatestVerdicts() throws {
+        // An infinite expected value is matched by the same infinity only.
+        #expect(session.value("checkAnswer(\"Inf\", Double.infinity, equals: .infinity)") == "✓ Inf: correct — ∞")
+        #expect(session.value("checkAnswer(\"Inf\", 1e300, equals: .infinity)") == "✗ Inf: not yet — got 1e300, expected ∞")
+        #expect(session.value("try requireAnswer(\"Graded sum\", 2.0, equals: 2)") == "✓ Graded sum: correct — 2 (expected 2)")
+        let (wrong, _) = session.run("try requireAnswer(\"Graded sign\", 1 < 0, hint: \"look again\")")
+        guard case .failure(let failure) = wrong else {
+            Issue.record("a wrong graded answer must fail the cell")
+            return
+        }
+        #expect(failure.message.contains("✗ Graded sign: not yet — look again"), "\(failure)")
+        // A check run again replaces its verdict; the score lists each title once, in first-seen order.
+        _ = session.value("checkAnswer(\"Graded sign\", true)")
+        let score = session.value("exerciseScore()") ?? ""
+        #expect(score.contains("✓ Graded sum\n  ✓ Graded sign"), "\(score)")
+        #expect(score.contains("✗ Inf"), "\(score)")
+        #expect(score.hasPrefix("Score: "))
+    }
+
     @Test func cellsRunInTheConfiguredWorkingFolder() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cells-here-\(getpid())")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
