@@ -91,21 +91,32 @@ extension ChartPlan {
         if !seriesKeys.isEmpty {
             writer.text(seriesTitle, x: x, y: y + 10, anchor: "start", weight: "bold")
             y += 22
-            let kinds = Set(items.filter { if case .number = $0.style.series?.value { false } else { $0.style.series != nil } }.map(\.kind))
             for (index, key) in seriesKeys.enumerated() {
                 let colour = Color.categorical[index % Color.categorical.count].hexString
-                if kinds.contains(.point) {
-                    let shape: SymbolShape =
-                        combined ? symbolShape(MarkStyle(symbolSeries: Channel(label: "", value: .category(key)))) : .circle
-                    writeSymbol(shape, x: x + 8, y: y - 4, radius: 4, fill: colour, into: &writer)
-                } else if kinds.isDisjoint(with: [.bar, .area, .rectangle]) {
+                let swatch = LegendSwatch(items.filter { item in
+                    guard let series = item.style.series else { return false }
+                    if case .number = series.value { return false }
+                    return series.value.label == key
+                })
+                if swatch.drawsLine {
                     writer.raw("<line")
                     writer.attribute("x1", x)
                     writer.attribute("y1", y - 4)
                     writer.attribute("x2", x + 16)
                     writer.attribute("y2", y - 4)
-                    writer.raw(" stroke=\"\(colour)\" stroke-width=\"2.5\"/>\n")
-                } else {
+                    writer.raw(" stroke=\"\(colour)\"")
+                    var stroke = swatch.lineStyle
+                    stroke.opacity = nil
+                    stroke.lineWidth = Swift.min(3, Swift.max(1.5, stroke.lineWidth ?? 2.5))
+                    strokeAttributes(stroke, width: 2.5, into: &writer)
+                    writer.raw("/>\n")
+                }
+                if swatch.drawsSymbol {
+                    let shape: SymbolShape =
+                        combined ? symbolShape(MarkStyle(symbolSeries: Channel(label: "", value: .category(key)))) : .circle
+                    writeSymbol(shape, x: x + 8, y: y - 4, radius: swatch.drawsLine ? 3.5 : 4, fill: colour, into: &writer)
+                }
+                if swatch.drawsBox {
                     writer.raw("<rect")
                     writer.attribute("x", x + 2)
                     writer.attribute("y", y - 10)
@@ -157,5 +168,28 @@ extension ChartPlan {
             }
         }
         writer.raw("</g>\n")
+    }
+}
+
+/// What a categorical series' legend entry draws, from the kinds of marks in that series: a short line for
+/// lines and rules (with the series' dash pattern), a dot for points, both for a line drawn through points,
+/// and a filled box for bars, areas and rectangles that come without a line or points.
+struct LegendSwatch {
+    let drawsLine: Bool
+    let drawsSymbol: Bool
+    let drawsBox: Bool
+    /// The stroke of the series' first line-like mark.
+    let lineStyle: MarkStyle
+
+    init(_ members: [MarkItem]) {
+        let stroked: Set<MarkKind> = [.line, .rule, .errorBar, .ellipse, .contour]
+        let filled: Set<MarkKind> = [.bar, .area, .rectangle]
+        let kinds = Set(members.map(\.kind))
+        let firstStroke = members.first { stroked.contains($0.kind) }
+        drawsSymbol = kinds.contains(.point)
+        drawsLine = firstStroke != nil
+        drawsBox = !drawsSymbol && !drawsLine && (!kinds.isDisjoint(with: filled) || kinds.isEmpty)
+        // Error bars alone are drawn solid in the legend; a line or rule gives its dash pattern.
+        lineStyle = members.first { $0.kind == .line || $0.kind == .rule }?.style ?? firstStroke?.style ?? MarkStyle()
     }
 }
