@@ -242,3 +242,65 @@ def test_monte_carlo_exact_rho_is_printed(executed):
     rho, draws = (float(m) * 10 ** int(e) for m, e in found[:2])
     assert abs(draws / rho - 100) < 1e-6 * 100 + 1, (rho, draws)
     assert 1.8e7 <= draws <= 1.9e7, draws
+
+
+# ---------------------------------------------------------------------------------------------------------
+# 04: the amortization gap
+
+
+def test_amortization_prose_matches_outputs(executed):
+    nb = executed[AM]
+    # 506b1a76: for the one digit, L[q] < L[q*] < log p̂(x).
+    one = tables(by_id(nb, "b74661b7"))[0]
+    value = lambda label: number(lookup(one, label, "estimate"))
+    assert value("L[q]  (encoder)") < value("L[q*]  (320 refinement steps)") < value("log p̂(x)  (IWAE, K = 20,000)")
+    # a779abfa: both gaps positive and larger than their standard errors, amortization several times approximation,
+    # the held-out amortization gap larger by less than two standard errors of the difference.
+    report = tables(by_id(nb, "cf5134a9"))[0]
+    header = report[0]
+    rows = {r[0]: r for r in report[1:]}
+    approximation = rows["approximation gap log p(x) − L[q*]"]
+    amortization = rows["amortization gap L[q*] − L[q]"]
+    for mean_col in ("held-out: mean", "training: mean"):
+        m = header.index(mean_col)
+        for row in (approximation, amortization):
+            assert number(row[m]) > 2 * number(row[m + 1]) > 0, (mean_col, row)
+        assert number(amortization[m]) > 2 * number(approximation[m]), (mean_col, amortization, approximation)
+    h, t = header.index("held-out: mean"), header.index("training: mean")
+    difference = number(amortization[h]) - number(amortization[t])
+    combined = (number(amortization[h + 1]) ** 2 + number(amortization[t + 1]) ** 2) ** 0.5
+    assert 0 < difference < 2 * combined, (difference, combined)
+    # 0bee77b3: estimated against exact — far below the standard errors except the approximation-gap row, whose
+    # average is within a hundredth of a nat.
+    lg = tables(by_id(nb, "99f1ba04"))[0]
+    col = lg[0].index
+    for row in lg[1:]:
+        diff, se = abs(number(row[col("estimated − exact")])), number(row[col("s.e. across points")])
+        if row[0].startswith("approximation gap"):
+            assert diff < 0.01, row
+        else:
+            assert diff < se / 2, row
+    # 29d14d5e: REINFORCE about two orders of magnitude noisier than reparameterization; the baseline removes most
+    # of the excess; reparameterization still a few times better than REINFORCE with a baseline.
+    variances = tables(by_id(nb, "bec20680"))[0]
+    col = variances[0].index
+    for row in variances[1:]:
+        plain, baseline, reparam = (number(row[col(c)]) for c in ("REINFORCE", "REINFORCE + baseline", "reparameterization"))
+        assert 30 < plain / reparam < 1000 and baseline < plain / 10 and 1.5 < baseline / reparam < 10, row
+    # Training the encoder: the approximation gap is unchanged and the amortization gap nearly vanishes.
+    trained = tables(by_id(nb, "d952e66a"))[0]
+    assert lookup(trained, "random", "approximation gap") == lookup(trained, "trained, 150 steps", "approximation gap")
+    assert number(lookup(trained, "trained, 150 steps", "amortization gap")) < 0.01
+    assert re.search(r"Score: (\d+) of \1 checks correct", text_of(by_id(nb, "am-score")))
+
+
+def test_amortization_notebook_shows_decoder_samples_and_measured_cost(executed):
+    nb = executed[AM]
+    samples = by_id(nb, "am-samples")
+    svgs = [o for o in samples.outputs if "image/svg+xml" in (o.get("data") or {})]
+    assert len(svgs) == 2, "the samples and the lattice of decoded codes"
+    cost = tables(by_id(nb, "am-cost"))[0]
+    per_encode = lookup(cost, "time per digit", "encoder (amortized)")
+    per_refine = lookup(cost, "time per digit", "refinement (per example)")
+    assert per_encode.endswith("µs") and per_refine.endswith("ms"), (per_encode, per_refine)
+    assert lookup(cost, "parameters stored", "encoder (amortized)").startswith("4420")
