@@ -304,3 +304,11 @@ def test_amortization_notebook_shows_decoder_samples_and_measured_cost(executed)
     per_refine = lookup(cost, "time per digit", "refinement (per example)")
     assert per_encode.endswith("µs") and per_refine.endswith("ms"), (per_encode, per_refine)
     assert lookup(cost, "parameters stored", "encoder (amortized)").startswith("4420")
+
+
+def test_amortization_gap_spread_matches_prose(executed):
+    """d5b4f462: a handful of digits carry gaps of several nats and pull the mean above the median."""
+    spread = tables(by_id(executed[AM], "d6d24720"))[0]
+    large = int(lookup(spread, "digits with a gap above 2 nats", "nats").split(" of ")[0])
+    assert 1 <= large <= 10, large
+    assert number(lookup(spread, "mean", "nats")) > 2 * number(lookup(spread, "median", "nats"))
