@@ -12,9 +12,9 @@ c = get_config()  # noqa: F821  (provided by traitlets when it loads this file)
 
 # --- The course -------------------------------------------------------------------------------------------
 c.CourseDirectory.course_id = "vi-swift"
-# Where `release_assignment`, `fetch_assignment`, `submit` and `collect` meet. nbgrader's default; on a
-# JupyterHub every student's server must see the same folder (a shared volume), writable by everyone.
-c.Exchange.root = "/srv/nbgrader/exchange"
+# The exchange folder, where `release_assignment`, `fetch_assignment`, `submit` and `collect` meet, is not set
+# here: students' servers never read this file, so it belongs in the system-wide nbgrader_config.py that
+# instructor and students share (courses/README.md). nbgrader's default is /usr/local/share/nbgrader/exchange.
 
 # --- Student versions: solutions and hidden tests -------------------------------------------------------------
 # A solution region is the lines between `// BEGIN SOLUTION` and `// END SOLUTION`; nbgrader finds the

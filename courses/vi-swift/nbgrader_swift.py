@@ -48,7 +48,8 @@ class CheckedNotebookExporter(NotebookExporter):
         try:
             document = json.loads(text)
         except json.JSONDecodeError as error:
-            cut = " (the file ends there: it was cut short)" if error.pos >= len(text.rstrip()) else ""
+            # An upload or a copy cut short fails on the file's last line.
+            cut = " (the file ends on that line: it looks cut short)" if "\n" not in text[error.pos:].rstrip() else ""
             raise SubmissionError(
                 f"{filename}: not a notebook: invalid JSON at line {error.lineno}, column {error.colno}: "
                 f"{error.msg}{cut}"
