@@ -283,3 +283,11 @@ def test_em_50_quotes_the_reference_variances():
     """em-50: scikit-learn's variances of the eruption durations, 0.056 and 0.191, from data/SOURCES.md."""
     assert "0.05552 / 0.191023" in (ROOT / "data" / "SOURCES.md").read_text()
     assert "0.056 and 0.191" in cell(nbformat.read(str(NOTEBOOK), as_version=4), "em-50").source
+
+
+def test_em_49_rare_configurations_spread_most_over_ten_data_sets(executed):
+    rows = table(executed, "em-48-spread")
+    ranges = {name: number(high) - number(low) for name, low, high in
+              zip(column(rows, "parameter"), column(rows, "smallest"), column(rows, "largest"))}
+    rare = [ranges.pop("θc|¬a,¬b"), ranges.pop("θc|a,¬b")]
+    assert min(rare) > 1.5 * max(ranges.values()), (rare, ranges)
