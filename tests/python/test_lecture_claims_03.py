@@ -291,3 +291,12 @@ def test_em_49_rare_configurations_spread_most_over_ten_data_sets(executed):
               zip(column(rows, "parameter"), column(rows, "smallest"), column(rows, "largest"))}
     rare = [ranges.pop("θc|¬a,¬b"), ranges.pop("θc|a,¬b")]
     assert min(rare) > 1.5 * max(ranges.values()), (rare, ranges)
+
+
+def test_em_40_worked_joint_probabilities(executed):
+    """em-40: p(a, b, c, ¬d) = .0108 and p(a, b, ¬c, ¬d) = .1944, as the table beside it prints."""
+    rows = table(executed, "em-41")
+    joint = dict(zip(column(rows, "completion"), column(rows, "p(a, b, c, ¬d)")))
+    assert (joint["(a, b, c, ¬d)"], joint["(a, b, ¬c, ¬d)"]) == ("0.0108", "0.1944")
+    text = prose(executed, "em-40")
+    assert "= .0108$" in text and "= .1944$" in text
