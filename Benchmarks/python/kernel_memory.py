@@ -116,7 +116,7 @@ def run_notebook(kernel: str, notebook: Path, cache: str | None) -> dict[str, ob
     try:
         kc.wait_for_ready(timeout=120)
         pid = km.provisioner.process.pid
-        kc.execute_interactive("0", timeout=300)  # the worker is up and one cell has run
+        kc.execute_interactive("0", timeout=300, output_hook=lambda msg: None)  # the worker is up and one cell has run
         time.sleep(1)
         idle = snapshot(pid)
         peak = TreePeak(pid)
@@ -137,7 +137,7 @@ def run_notebook(kernel: str, notebook: Path, cache: str | None) -> dict[str, ob
                 "failed": failed, "seconds": seconds}
     finally:
         kc.stop_channels()
-        km.shutdown_kernel(now=True)
+        km.shutdown_kernel(now=False)
 
 
 def main() -> None:

@@ -359,7 +359,7 @@ enum DoctorChecks {
             let seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
             switch outcome {
             case .success(let success) where success.result?.data["text/plain"] == "2":
-                report.add(.ok, "cell", String(format: "compiled and ran `1 + 1` = 2 in %.1f s", seconds))
+                report.add(.ok, "cell", String(format: "compiled and ran `1 + 1` = 2 in %.2f s (with the worker's start)", seconds))
             case .success(let success):
                 report.add(.fail, "cell", "`1 + 1` gave \(success.result?.data["text/plain"] ?? "no result"), not 2")
             case .failure(let failure):

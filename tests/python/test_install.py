@@ -214,6 +214,11 @@ def test_two_users_run_cells_at_once_from_the_read_only_prefix(users, homes, ins
     password_homes = [Path(user.pw_dir) / ".cache/swift-inference" for user in users]
     caches_before = [home.exists() for home in password_homes]
     tmp_before = tmp_entries_of(uids)
+    # What a kernel killed with SIGKILL leaves: its private TMPDIR, named with its (now unused) process id.
+    dead_pid = next(pid for pid in range(4_000_000, 3_000_000, -1) if not Path(f"/proc/{pid}").exists())
+    abandoned = Path(f"/tmp/swift-inference-kernel-{dead_pid}-test{os.getpid()}")
+    abandoned.mkdir(mode=0o700)
+    os.chown(abandoned, users[0].pw_uid, users[0].pw_gid)
     specs = private_folder(mode=0o700)
     try:
         names = [kernelspec_as(user, home, installed, specs) for user, home in zip(users, homes)]
@@ -239,8 +244,10 @@ def test_two_users_run_cells_at_once_from_the_read_only_prefix(users, homes, ins
         assert cache.stat().st_uid == user.pw_uid
     # The cache follows $HOME, not the password file's home.
     assert [home.exists() for home in password_homes] == caches_before
-    # Nothing of theirs is left in the shared /tmp (no shared temporary folder such as TemporaryItems).
+    # Nothing of theirs is left in the shared /tmp (no shared temporary folder such as TemporaryItems, no
+    # TemporaryDirectory.* of the Swift driver), and the abandoned folder of a killed kernel is cleared.
     assert tmp_entries_of(uids) - tmp_before == set()
+    assert not abandoned.exists()
 
 
 def doctor(user, home, installed, jupyter_path: Path, env: dict[str, str] | None = None):
