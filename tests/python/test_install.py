@@ -238,16 +238,21 @@ def test_two_users_run_cells_at_once_from_the_read_only_prefix(users, homes, ins
             assert results[1]["text"] == [f'"{user.pw_name} 42 {user.pw_name}"'], results
     finally:
         shutil.rmtree(specs, ignore_errors=True)
+        abandoned_left = abandoned.exists()
+        shutil.rmtree(abandoned, ignore_errors=True)
     for user, home in zip(users, homes):
         cache = home / ".cache/swift-inference"
         assert any((cache / "libraries").glob("libCell_*.so")), f"no compiled cells in {cache}"
+        # The compile recipe was worked out: its probe needs a scratch folder, which once was Foundation's
+        # /tmp/TemporaryItems (mode 700, the first user's), so other users silently lost the recipe.
+        assert any(cache.glob("recipe-*.json")), f"no compile recipe in {cache}"
         assert cache.stat().st_uid == user.pw_uid
     # The cache follows $HOME, not the password file's home.
     assert [home.exists() for home in password_homes] == caches_before
     # Nothing of theirs is left in the shared /tmp (no shared temporary folder such as TemporaryItems, no
     # TemporaryDirectory.* of the Swift driver), and the abandoned folder of a killed kernel is cleared.
     assert tmp_entries_of(uids) - tmp_before == set()
-    assert not abandoned.exists()
+    assert not abandoned_left
 
 
 def doctor(user, home, installed, jupyter_path: Path, env: dict[str, str] | None = None):
