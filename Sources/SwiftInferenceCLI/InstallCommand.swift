@@ -17,13 +17,11 @@ struct InstallCommand: ParsableCommand {
             graphs for completion, writes the kernelspec with absolute paths (so it keeps working after the \
             checkout and its build folder are deleted) and links <prefix>/bin/swift-inference to the copy.
 
-            Where, as `python -m ipykernel install` does:
-              (no flag)     system-wide: /usr/local/share/jupyter/kernels, files in /usr/local/share
-              --user        $JUPYTER_DATA_DIR or ~/.local/share/jupyter/kernels ($XDG_DATA_HOME honoured),
-                            files in ~/.local/share, link in ~/.local/bin
-              --sys-prefix  the prefix of the Python that runs Jupyter: the interpreter on the first line
-                            of the `jupyter` script on PATH, else python3 on PATH (its sys.prefix)
-              --prefix P    P/share/jupyter/kernels, files in P/share, link in P/bin
+            Where (as `python -m ipykernel install`): no flag, system-wide under /usr/local; \
+            --user, Jupyter's user folder ($JUPYTER_DATA_DIR, else ~/.local/share/jupyter, with \
+            $XDG_DATA_HOME honoured), files in ~/.local/share and the link in ~/.local/bin; --sys-prefix, \
+            sys.prefix of the Python that runs Jupyter (the interpreter on the first line of the `jupyter` \
+            script on PATH, else python3 on PATH); --prefix P, P/share/jupyter/kernels, P/share and P/bin.
 
             The installed files are read-only to the kernel: each user's build cache is in \
             $SWIFT_INFERENCE_CACHE, else $XDG_CACHE_HOME/swift-inference, else $HOME/.cache/swift-inference. \

@@ -360,3 +360,22 @@ def test_install_destinations_match_ipykernel(users, homes):
         assert "/usr/local/share" in done.stderr and "--user, --sys-prefix or --prefix" in done.stderr, done.stderr
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+
+
+def test_two_installs_into_one_prefix_at_once():
+    require_root()
+    prefix = private_folder()
+    try:
+        command = [str(find_swift_inference()), "install", "--prefix", str(prefix)]
+        runs = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=REPO)
+                for _ in range(2)]
+        for run in runs:
+            out, _ = run.communicate(timeout=TIMEOUT)
+            assert run.returncode == 0, out
+        spec = json.loads((prefix / "share/jupyter/kernels/swift-inference/kernel.json").read_text())
+        assert spec["argv"][0] == str(prefix / "share/swift-inference/bin/swift-inference")
+        assert (prefix / "share/swift-inference/modules/symbols/Inference.symbols.json").is_file()
+        leftovers = [p.name for p in prefix.rglob(".*") if any(t in p.name for t in (".new-", ".link-", ".old-"))]
+        assert leftovers == []
+    finally:
+        shutil.rmtree(prefix)
