@@ -370,6 +370,23 @@ import Glibc
         #expect(EngineConfiguration.defaultMemoryLimit(environment: ["SWIFT_INFERENCE_MEMORY_LIMIT": "2G"]) == 2 << 30)
         #expect(EngineConfiguration.defaultMemoryLimit(environment: ["SWIFT_INFERENCE_MEMORY_LIMIT": "0"]) == nil)
     }
+
+    @Test func theDefaultLimitIsHalfOfWhatTheContainerAllows() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("cgroup-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("memory"), withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: root) }
+        let physicalHalf = ProcessInfo.processInfo.physicalMemory / 2
+        // No cgroup files: half the machine.
+        #expect(EngineConfiguration.defaultMemoryLimit(environment: [:], cgroupRoot: root.path) == physicalHalf)
+        // cgroup v1 with its "unlimited" value: half the machine.
+        try "9223372036854771712\n".write(to: root.appendingPathComponent("memory/memory.limit_in_bytes"), atomically: false, encoding: .utf8)
+        #expect(EngineConfiguration.defaultMemoryLimit(environment: [:], cgroupRoot: root.path) == physicalHalf)
+        // cgroup v2 with a 2 GiB pod limit: 1 GiB.
+        try "2147483648\n".write(to: root.appendingPathComponent("memory.max"), atomically: false, encoding: .utf8)
+        #expect(EngineConfiguration.defaultMemoryLimit(environment: [:], cgroupRoot: root.path) == 1 << 30)
+        try "max\n".write(to: root.appendingPathComponent("memory.max"), atomically: false, encoding: .utf8)
+        #expect(EngineConfiguration.defaultMemoryLimit(environment: [:], cgroupRoot: root.path) == physicalHalf)
+    }
 }
 
 
