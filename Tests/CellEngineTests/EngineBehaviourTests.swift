@@ -260,6 +260,21 @@ import Testing
         #expect(score.hasPrefix("Score: "))
     }
 
+    @Test func typesFromCellsTheCellDoesNotMentionStayUsable() {
+        // A cell imports only the cells whose names it mentions, plus what those imported: `p.x` reaches an
+        // internal member of a type declared two cells before the variable.
+        _ = session.value("struct P { var x = 1; var label: String { \"p\\(x)\" } }")
+        _ = session.value("let unrelated = 5")
+        _ = session.value("let p = P()\nfunc make() -> P { P(x: 7) }")
+        _ = session.value("let q = make()")
+        #expect(session.value("p.x + q.x") == "8")
+        #expect(session.value("q.label") == "\"p7\"")
+        _ = session.value("extension P { var doubled: Int { 2 * x } }")
+        #expect(session.value("q.doubled") == "14")
+        // A trivial cell after all that names nothing and still works.
+        #expect(session.value("40 + 2") == "42")
+    }
+
     @Test func cellsRunInTheConfiguredWorkingFolder() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cells-here-\(getpid())")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
