@@ -1,5 +1,6 @@
-"""nbgrader grades lecture 01: a correct submission gets every point, a submission with three typical mistakes
-loses exactly those exercises' points.
+"""nbgrader grades every lecture: a correct submission gets every point, the student version handed in untouched
+gets none (so the student versions are executed headless too), and for lecture 01 a submission with three
+typical mistakes loses exactly those exercises' points.
 
 The course folder is private to the test (tmp_path). The student version comes from `nbgrader
 generate_assignment` with the Swift stub; the submissions are that version with the instructor's answers put
@@ -7,7 +8,7 @@ back into the answer cells, one of them with three mistakes the checks must catc
 zero where p has mass (Exercise 1), a centred reverse fit predicted (Exercise 4) and the wrong fit named
 (Exercise 5). `nbgrader autograde` executes both through the installed kernelspec.
 
-Cost: two executions of 01 (about 40 s with a warm build cache).
+Cost: two executions of each lecture and a third of 01 (about 40 s per lecture with a warm build cache).
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ import sys
 from pathlib import Path
 
 import nbformat
+import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK = ROOT / "notebooks" / "01-kl-divergence.ipynb"
@@ -55,39 +57,54 @@ def submission(release, answers: dict[str, str], mistakes: dict[str, tuple[str, 
     return nb
 
 
-def test_nbgrader_grades_a_right_and_a_wrong_submission(tmp_path):
+LECTURES = sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb"))
+
+
+@pytest.mark.parametrize("name", LECTURES or ["NO-NOTEBOOKS-FOUND"])
+def test_nbgrader_grades_a_right_and_a_wrong_submission(tmp_path, name):
+    """For every lecture: the student version has stubs and no hidden tests, the instructor's answers earn every
+    point, and the student version handed in untouched (every exercise wrong) earns none; lecture 01 also gets a
+    submission with three typical mistakes that loses exactly those exercises."""
     from nbgrader.api import Gradebook
 
+    notebook = ROOT / "notebooks" / name
+    assert notebook.is_file(), f"no lecture notebooks in {ROOT / 'notebooks'}"
     course = tmp_path / "course"
-    (course / "source" / "kl").mkdir(parents=True)
-    (course / "source" / "kl" / NOTEBOOK.name).write_bytes(NOTEBOOK.read_bytes())
+    (course / "source" / "lecture").mkdir(parents=True)
+    (course / "source" / "lecture" / name).write_bytes(notebook.read_bytes())
     (course / "nbgrader_config.py").write_text(CONFIG.format(root=str(course)))
-    nbgrader(course, "db", "assignment", "add", "kl")
-    for student in ("right", "wrong"):
+    nbgrader(course, "db", "assignment", "add", "lecture")
+    submissions = {"right": {}, "untouched": None}
+    if notebook == NOTEBOOK:
+        submissions["wrong"] = MISTAKES
+    for student in submissions:
         nbgrader(course, "db", "student", "add", student)
-    nbgrader(course, "generate_assignment", "kl", "--force")
+    nbgrader(course, "generate_assignment", "lecture", "--force")
 
-    release = nbformat.read(str(course / "release" / "kl" / NOTEBOOK.name), as_version=4)
+    release = nbformat.read(str(course / "release" / "lecture" / name), as_version=4)
     stubs = [c for c in release.cells if c.metadata.get("nbgrader", {}).get("solution")]
     assert stubs and all("fatalError(\"not implemented\")" in c.source and "BEGIN SOLUTION" not in c.source for c in stubs)
     assert not any("HIDDEN TESTS" in c.source for c in release.cells), "hidden tests reached the student version"
-    source = nbformat.read(str(NOTEBOOK), as_version=4)
+    source = nbformat.read(str(notebook), as_version=4)
     answers = {c.metadata["nbgrader"]["grade_id"]: c.source for c in source.cells
                if c.metadata.get("nbgrader", {}).get("solution")}
-    for student, mistakes in (("right", {}), ("wrong", MISTAKES)):
-        folder = course / "submitted" / student / "kl"
+    for student, mistakes in submissions.items():
+        folder = course / "submitted" / student / "lecture"
         folder.mkdir(parents=True)
-        nbformat.write(submission(release, answers, mistakes), str(folder / NOTEBOOK.name))
-    nbgrader(course, "autograde", "kl", "--force")
+        handed_in = release if mistakes is None else submission(release, answers, mistakes)
+        nbformat.write(handed_in, str(folder / name))
+    nbgrader(course, "autograde", "lecture", "--force")
 
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
         scores = {}
-        for student in ("right", "wrong"):
-            notebook = gradebook.find_submission("kl", student).notebooks[0]
-            scores[student] = {g.name: (g.score, g.max_score) for g in notebook.grades}
-    total = sum(m for _, m in scores["right"].values())
+        for student in submissions:
+            graded = gradebook.find_submission("lecture", student).notebooks[0]
+            scores[student] = {g.name: (g.score, g.max_score) for g in graded.grades}
+    assert scores["right"], f"{name}: no graded cells"
     assert all(s == m for s, m in scores["right"].values()), scores["right"]
-    lost = {name for name, (s, m) in scores["wrong"].items() if s < m}
-    assert lost == {grade_id + "-test" for grade_id in MISTAKES}, scores["wrong"]
-    assert all(scores["wrong"][name][0] == 0 for name in lost), scores["wrong"]
-    assert total >= 9, scores["right"]
+    assert all(s == 0 for s, _ in scores["untouched"].values()), scores["untouched"]
+    if "wrong" in scores:
+        lost = {cell for cell, (s, m) in scores["wrong"].items() if s < m}
+        assert lost == {grade_id + "-test" for grade_id in MISTAKES}, scores["wrong"]
+        assert all(scores["wrong"][cell][0] == 0 for cell in lost), scores["wrong"]
+        assert sum(m for _, m in scores["right"].values()) >= 9, scores["right"]
