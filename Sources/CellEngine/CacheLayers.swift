@@ -159,7 +159,7 @@ final class CacheLayers: @unchecked Sendable {
         }
         if first {
             say(
-                "build cache \(writable.root.path) is full: \(total) bytes against its limit of \(limit) (SWIFT_INFERENCE_CACHE_LIMIT), and what it holds was used within the last \(protectedAge) or by this session; cells are still compiled and kept, and the oldest go once they age")
+                "build cache \(writable.root.path) is full: \(total) bytes against its limit of \(limit) (SWIFT_INFERENCE_CACHE_LIMIT), and what it holds was used within the last \(protectedAge.components.seconds / 60) minutes or by this session; cells are still compiled and kept, and the oldest go once they age")
         }
     }
 
@@ -186,12 +186,8 @@ final class CacheLayers: @unchecked Sendable {
 
     /// Why the folder cannot serve as a writable cache, or `nil`.
     static func writeProblem(_ layer: Layer) -> String? {
-        do {
-            for folder in [layer.modules, layer.libraries, layer.manifests, layer.root.appendingPathComponent("work")] {
-                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            }
-        } catch {
-            return (error as NSError).localizedDescription
+        for folder in [layer.modules, layer.libraries, layer.manifests, layer.root.appendingPathComponent("work")] {
+            if let problem = makeFolder(folder.path) { return problem }
         }
         var template = Array((layer.root.path + "/probe-XXXXXX").utf8CString)
         let probe = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
@@ -202,6 +198,20 @@ final class CacheLayers: @unchecked Sendable {
         }
         var byte: UInt8 = 0
         return write(probe, &byte, 1) == 1 ? nil : String(cString: strerror(errno))
+    }
+
+    /// Makes a folder and its parents (`mkdir -p`); says which one could not be made, and why.
+    static func makeFolder(_ path: String) -> String? {
+        var made = ""
+        for component in path.split(separator: "/") {
+            made += "/" + component
+            if mkdir(made, 0o755) != 0 && errno != EEXIST {
+                return "cannot create \(made): \(String(cString: strerror(errno)))"
+            }
+        }
+        var info = stat()
+        guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else { return "\(path) is not a folder" }
+        return nil
     }
 
     /// Why a shared folder cannot be trusted, or `nil`: missing, or writable by this user without being

@@ -56,7 +56,7 @@ import Testing
         #expect(merged["exit_code"]?.intValue == 1)
         let entries = merged["notebooks"]?.arrayValue ?? []
         #expect(entries.compactMap { $0["input"]?.stringValue } == inputs)
-        #expect(entries.compactMap { $0["status"]?.stringValue } == ["succeeded", "succeeded", "cell_error", "succeeded"])
+        #expect(entries.compactMap { $0["status"]?.stringValue } == ["success", "success", "cell-error", "success"])
         #expect(entries[2]["failed_cell"]?["evalue"]?.stringValue == "boom")
         #expect(entries[0]["html"]?.stringValue == "html/a-good.html")
         #expect(merged["merged_from"]?.arrayValue?.count == 3)

@@ -33,7 +33,7 @@ public enum HTMLIndex {
                 let href = page.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? page
                 return "<a href=\"\(HTML.escape(href))\">\(name)</a>"
             } ?? name
-            let status = row.status == "succeeded" ? "ok" : "failed"
+            let status = row.status == NotebookOutcome.succeeded.rawValue ? "ok" : "failed"
             let time = row.seconds.map { String(format: "%.1f s", $0) } ?? ""
             return "<tr class=\"\(status)\"><td>\(link)</td><td>\(HTML.escape(row.status))</td><td>\(time)</td>"
                 + "<td>\(HTML.escape(HTML.withoutANSI(row.message ?? "")))</td></tr>"

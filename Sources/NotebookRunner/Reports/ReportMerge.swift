@@ -136,7 +136,7 @@ public enum ReportMerge {
                 input: entry["input"]?.stringValue ?? "", status: entry["status"]?.stringValue ?? "unknown",
                 seconds: entry["duration_seconds"]?.doubleValue, page: page, message: entry["message"]?.stringValue)
         }
-        let failed = rows.filter { $0.status != "succeeded" }.count
+        let failed = rows.filter { $0.status != NotebookOutcome.succeeded.rawValue }.count
         let line = "\(rows.count - failed) of \(rows.count) notebooks succeeded; exit code \(exitCode.rawValue) (\(exitCode.meaning))"
             + (inputErrors.isEmpty ? "" : "; \(inputErrors.count) input error(s)")
         try FileSystem.writeAtomically(
