@@ -138,7 +138,7 @@ import Glibc
     @Test func workerKilledMidCellIsReportedAndStateRestored() throws {
         _ = session.value("var counter = 41")
         let pid = try #require(workerPID())
-        DispatchQueue.global().asyncAfter(deadline: .now() + 0.5) { _ = kill(pid, SIGKILL) }
+        onOwnThread(after: 0.5) { _ = kill(pid, SIGKILL) }
         let (failure, _) = failure("import Foundation\nwhile true { usleep(1000) }")
         #expect(failure?.kind == .crash)
         #expect(failure?.name == "Killed")
@@ -159,7 +159,7 @@ import Glibc
     @Test func workerKilledWhileWritingALargeOutput() throws {
         _ = session.value("let large = 9")
         let pid = try #require(workerPID())
-        DispatchQueue.global().asyncAfter(deadline: .now() + 0.4) { _ = kill(pid, SIGKILL) }
+        onOwnThread(after: 0.4) { _ = kill(pid, SIGKILL) }
         let (failure, _) = failure("let row = String(repeating: \"x\", count: 1 << 20)\nwhile true { display(row) }")
         #expect(failure?.kind == .crash)
         #expect(session.value("large") == "9")
@@ -366,7 +366,7 @@ import Glibc
     @Test func anInterruptStopsAHungCompiler() throws {
         let (session, script) = try session(withCompilerThat: "sleep 600")
         defer { session.shutdown(); unlink(script) }
-        DispatchQueue.global().asyncAfter(deadline: .now() + 1) { session.interrupt() }
+        onOwnThread(after: 1) { session.interrupt() }
         let started = ContinuousClock.now
         let (result, _) = session.run("1 + 1")
         guard case .failure(let failure) = result else { Issue.record("compiled"); return }
