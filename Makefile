@@ -43,9 +43,12 @@ SWIFT_BUILD_FLAGS := -c $(CONFIG) --build-tests -Xswiftc -enable-testing
 build: system-packages
 	$(SWIFT) build $(SWIFT_BUILD_FLAGS)
 
-# Installs the kernelspec `swift-inference` (user folder, or PREFIX=/some/prefix).
+# Builds and installs the kernel (kernelspec `swift-inference`) for this user, or with PREFIX=/some/prefix
+# under that prefix (PREFIX/share/swift-inference, PREFIX/share/jupyter/kernels, PREFIX/bin), through
+# scripts/install.sh, the same steps the Dockerfile and binder/postBuild run. The installed kernel needs
+# neither the checkout nor .build/.
 install: build
-	$(BUILD)/swift-inference install $(if $(PREFIX),--prefix $(PREFIX),--user)
+	SWIFT_INFERENCE_BUILT="$(BUILD)" scripts/install.sh $(if $(PREFIX),--prefix $(PREFIX),--user)
 
 # Swift suites, then the Python suites that drive the installed kernel and the runner through Jupyter's
 # own clients (jupyter_kernel_test, jupyter_client, nbclient, nbconvert, papermill).

@@ -25,6 +25,12 @@ struct CellAnalysis: Sendable {
     /// The cell's top-level import declarations (`import Foundation`), which later cells repeat, so an
     /// import stays in effect for the rest of the session, as in a REPL.
     var imports: [String]
+    /// Every name the cell's text mentions (identifiers, operators, and keywords, which can name things
+    /// too): a later cell imports an earlier one only when it mentions a name that cell declares.
+    var mentionedNames: Set<String> = []
+    /// Whether the cell declares what later cells use without naming it: an extension, an operator, an
+    /// operator function or a precedence group. Later cells always import such a cell.
+    var isUsedImplicitly = false
 
     struct Declaration: Sendable, Hashable {
         var name: String
@@ -48,6 +54,7 @@ struct CellAnalysis: Sendable {
             switch item.item {
             case .decl(let decl):
                 exports = true
+                if CellAnalysis.isUsedImplicitly(decl) { isUsedImplicitly = true }
                 if let importDecl = decl.as(ImportDeclSyntax.self) {
                     imports.append(importDecl.trimmed.description)
                 }
@@ -72,6 +79,17 @@ struct CellAnalysis: Sendable {
         self.reportableVariables = variables
         self.hasStatements = !file.statements.isEmpty
         self.imports = imports
+        for token in file.tokens(viewMode: .sourceAccurate) {
+            switch token.tokenKind {
+            case .identifier, .keyword, .binaryOperator, .prefixOperator, .postfixOperator:
+                // A name being declared (`let x`, `func f`, a parameter) is not a use of an earlier one.
+                if CellAnalysis.isDeclaredName(token) { continue }
+                let text = token.text
+                mentionedNames.insert(text.hasPrefix("`") && text.count > 1 ? String(text.dropFirst().dropLast()) : text)
+            default:
+                break
+            }
+        }
         let awaits = TopLevelAwaitFinder(viewMode: .sourceAccurate)
         for item in file.statements { awaits.walk(item) }
         if awaits.found {
@@ -112,6 +130,33 @@ struct CellAnalysis: Sendable {
             return false
         }
         return true
+    }
+
+    static func isDeclaredName(_ token: TokenSyntax) -> Bool {
+        guard let parent = token.parent else { return false }
+        if parent.is(IdentifierPatternSyntax.self) || parent.is(FunctionParameterSyntax.self)
+            || parent.is(ClosureShorthandParameterSyntax.self) || parent.is(ClosureParameterSyntax.self)
+        {
+            return true
+        }
+        if let function = parent.as(FunctionDeclSyntax.self) { return function.name.id == token.id }
+        if let type = parent.as(StructDeclSyntax.self) { return type.name.id == token.id }
+        if let type = parent.as(ClassDeclSyntax.self) { return type.name.id == token.id }
+        if let type = parent.as(EnumDeclSyntax.self) { return type.name.id == token.id }
+        if let type = parent.as(ActorDeclSyntax.self) { return type.name.id == token.id }
+        if let type = parent.as(ProtocolDeclSyntax.self) { return type.name.id == token.id }
+        if let alias = parent.as(TypeAliasDeclSyntax.self) { return alias.name.id == token.id }
+        return false
+    }
+
+    static func isUsedImplicitly(_ decl: DeclSyntax) -> Bool {
+        if decl.is(ExtensionDeclSyntax.self) || decl.is(OperatorDeclSyntax.self) || decl.is(PrecedenceGroupDeclSyntax.self)
+            || decl.is(MacroDeclSyntax.self)
+        {
+            return true
+        }
+        if let function = decl.as(FunctionDeclSyntax.self) { return !CodeGenerator.isIdentifier(function.name.text) }
+        return false
     }
 
     static func declarations(in decl: DeclSyntax) -> [Declaration] {

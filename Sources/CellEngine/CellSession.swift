@@ -49,14 +49,30 @@ public struct EngineConfiguration: Sendable, Hashable {
     }
 
     /// The worker's memory limit: `SWIFT_INFERENCE_MEMORY_LIMIT` (bytes, or with a `K`, `M`, `G` suffix;
-    /// `0` or `none` for no limit), else half of the machine's physical memory.
+    /// `0` or `none` for no limit), else half of the memory this process may use: the machine's physical
+    /// memory, or the container's limit (its cgroup's) when that is lower, as in a JupyterHub pod.
     public static func defaultMemoryLimit(
-        environment: [String: String] = ProcessInfo.processInfo.environment
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        cgroupRoot: String = "/sys/fs/cgroup"
     ) -> UInt64? {
         if let text = environment["SWIFT_INFERENCE_MEMORY_LIMIT"], let parsed = parseByteCount(text) {
             return parsed == 0 ? nil : parsed
         }
-        return ProcessInfo.processInfo.physicalMemory / 2
+        var available = ProcessInfo.processInfo.physicalMemory
+        if let container = containerMemoryLimit(cgroupRoot: cgroupRoot) { available = min(available, container) }
+        return available / 2
+    }
+
+    /// The memory limit of this process's cgroup (v2 `memory.max`, else v1 `memory.limit_in_bytes`), or `nil`
+    /// when there is none ("max", or v1's huge "unlimited" value).
+    static func containerMemoryLimit(cgroupRoot: String) -> UInt64? {
+        for file in ["memory.max", "memory/memory.limit_in_bytes"] {
+            guard let text = try? String(contentsOfFile: cgroupRoot + "/" + file, encoding: .utf8) else { continue }
+            let value = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard let bytes = UInt64(value), bytes < 1 << 60 else { return nil }
+            return bytes
+        }
+        return nil
     }
 
     /// `"4G"`, `"512M"`, `"1048576"`, `"none"` (0) → bytes; `nil` when malformed.

@@ -5,23 +5,72 @@ struct CompiledCell: Sendable {
     var library: String
     var analysis: CellAnalysis
     var executionIndex: Int
+    /// The earlier cells' modules this cell imported (already closed under their own imports).
+    var importedModules: [String] = []
+    /// How long the cell ran the first time (a replay after a crash gets a time limit from it).
+    var ranFor: Duration = .zero
+}
+
+/// Which earlier cells a new cell imports, and which names it imports scoped from the newest cell that
+/// declares them.
+///
+/// A cell imports the newest cell declaring each name it mentions, the cells whose extensions and
+/// operators apply without being named, and everything those cells imported themselves (so the internal
+/// members of the types they use stay accessible). A cell that mentions no earlier name imports no earlier
+/// cell, however long the session: the compiler's work does not grow with the history.
+struct ImportPlan: Sendable {
+    struct Scoped: Sendable {
+        var kind: String
+        var module: String
+        var name: String
+    }
+
+    /// Modules to import with `@testable`, in the order their cells ran.
+    var modules: [String]
+    var scoped: [Scoped]
+    /// The `import` lines of earlier cells (`import Foundation`), which stay in effect for the session.
+    var importLines: [String]
+
+    init(for analysis: CellAnalysis, history: [CompiledCell]) {
+        var newest: [String: (cell: Int, kind: String?)] = [:]
+        var wanted = Set<String>()
+        var importLines: [String] = []
+        var seenLines = Set(CodeGenerator.libraryModules.map { "import \($0)" })
+        for (index, cell) in history.enumerated() {
+            for line in cell.analysis.imports where seenLines.insert(line).inserted { importLines.append(line) }
+            guard cell.analysis.exportsAnything else { continue }
+            if cell.analysis.isUsedImplicitly { wanted.insert(cell.moduleName) }
+            for declaration in cell.analysis.declarations { newest[declaration.name] = (index, declaration.importKind) }
+        }
+        let ownNames = Set(analysis.declarations.map(\.name))
+        var scoped: [Scoped] = []
+        for name in analysis.mentionedNames.sorted() {
+            guard let found = newest[name] else { continue }
+            let module = history[found.cell].moduleName
+            wanted.insert(module)
+            // Operator functions cannot be imported by name; the module import brings them. The cell's own
+            // declaration of a name wins over an earlier one without help.
+            if let kind = found.kind, CodeGenerator.isIdentifier(name), !ownNames.contains(name) {
+                scoped.append(Scoped(kind: kind, module: module, name: name))
+            }
+        }
+        var closed = wanted
+        for cell in history where wanted.contains(cell.moduleName) { closed.formUnion(cell.importedModules) }
+        modules = history.map(\.moduleName).filter { closed.contains($0) }
+        self.scoped = scoped
+        self.importLines = importLines
+    }
 }
 
 /// Turns a cell's source into the `main.swift` of its own module.
 ///
-/// The module imports the library modules and every earlier cell that declares something (with
-/// `@testable`, because script-mode globals are internal). A name declared by several earlier cells
-/// is imported once more, scoped, from the newest of them, which shadows the older ones. The cell's
+/// The module imports the library modules and the earlier cells its `ImportPlan` names (with `@testable`,
+/// because script-mode globals are internal). Each earlier name it mentions is imported once more, scoped,
+/// from the newest cell declaring it, which shadows older declarations and library symbols. The cell's
 /// own text follows a `#sourceLocation` directive, so the compiler reports its own line numbers; the
 /// result operator is appended after the last token of its last expression, which keeps every column.
 enum CodeGenerator {
     static let libraryModules = ["Inference", "Figures", "CellRuntime"]
-
-    /// Up to this many names, every name earlier cells declared gets a scoped import from its newest
-    /// cell (which also makes a cell's declaration win over a library symbol of the same name). Beyond it,
-    /// only names that need one get it — those several cells declared, and types and functions — because
-    /// swiftc's script-mode lookup grows with the product of imports, top-level statements and references.
-    static let scopedImportBudget = 256
 
     /// At most this many of a cell's variables report their types for completion (the last declared).
     /// Each report is a reference the compiler resolves against every top-level statement of the cell,
@@ -29,32 +78,10 @@ enum CodeGenerator {
     static let reportedVariableLimit = 100
     static let cellFileName = "<cell>"
 
-    static func source(for code: String, analysis: CellAnalysis, history: [CompiledCell]) -> String {
-        var lines: [String] = libraryModules.map { "import \($0)" }
-        var seenImports = Set(lines)
-        for cell in history {
-            for line in cell.analysis.imports where seenImports.insert(line).inserted { lines.append(line) }
-        }
-        var newest: [String: (module: String, kind: String)] = [:]
-        var declarations: [String: Int] = [:]
-        for cell in history where cell.analysis.exportsAnything {
-            lines.append("@testable import \(cell.moduleName)")
-            for declaration in cell.analysis.declarations {
-                // Operator functions cannot be imported by name; the module import brings them.
-                if let kind = declaration.importKind, isIdentifier(declaration.name) {
-                    newest[declaration.name] = (cell.moduleName, kind)
-                    declarations[declaration.name, default: 0] += 1
-                }
-            }
-        }
-        let ownNames = Set(analysis.declarations.map(\.name))
-        let importEveryName = newest.count <= scopedImportBudget
-        for name in newest.keys.sorted() where !ownNames.contains(name) {
-            let (module, kind) = newest[name]!
-            let isVariable = kind == "let" || kind == "var"
-            if !importEveryName && isVariable && declarations[name] == 1 { continue }
-            lines.append("@testable import \(kind) \(module).\(escapedIdentifier(name))")
-        }
+    static func source(for code: String, analysis: CellAnalysis, plan: ImportPlan) -> String {
+        var lines: [String] = libraryModules.map { "import \($0)" } + plan.importLines
+        for module in plan.modules { lines.append("@testable import \(module)") }
+        for item in plan.scoped { lines.append("@testable import \(item.kind) \(item.module).\(escapedIdentifier(item.name))") }
         lines.append("#sourceLocation(file: \"\(cellFileName)\", line: 1)")
         var insertions = analysis.isolationInsertions.map { ($0.utf8Offset, $0.text) }
         if let offset = analysis.resultInsertionOffset { insertions.append((offset, " |~>> _cellResult")) }

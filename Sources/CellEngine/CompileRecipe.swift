@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The exact compiler and linker command lines for a cell, worked out once by asking the drivers what they
 /// would run (`swiftc -###`, `clang -###`), then filled in for each cell.
@@ -79,11 +82,10 @@ struct CompileRecipe: Sendable, Codable, Equatable {
               compile.contains(Placeholder.object), compile.contains(Placeholder.source)
         else { return nil }
 
-        // clang drops inputs that do not exist, so the link is worked out on an empty object file.
-        guard let folder = try? FileManager.default.url(
-                for: .itemReplacementDirectory, in: .userDomainMask,
-                appropriateFor: URL(fileURLWithPath: NSTemporaryDirectory()), create: true)
-        else { return nil }
+        // clang drops inputs that do not exist, so the link is worked out on an empty object file, in a
+        // folder of this process's own (not Foundation's replacement folder: /tmp/TemporaryItems belongs to
+        // whichever user made it first, mode 700, and every other user's kernel then fails).
+        guard let folder = privateScratchFolder() else { return nil }
         defer { try? FileManager.default.removeItem(at: folder) }
         let object = folder.appendingPathComponent(Placeholder.object).path
         guard FileManager.default.createFile(atPath: object, contents: Data()),
@@ -100,6 +102,16 @@ struct CompileRecipe: Sendable, Codable, Equatable {
               link.filter({ $0 == Placeholder.object }).count == 1, link.contains(Placeholder.library)
         else { return nil }
         return CompileRecipe(compile: compile, autolinkExtract: extract, link: link)
+    }
+
+    /// A new folder only this process uses, made by `mkdtemp` (mode 700) in `$TMPDIR`, else `/tmp`: a
+    /// unique name per call, so users sharing `/tmp` never meet in it.
+    private static func privateScratchFolder() -> URL? {
+        let environment = ProcessInfo.processInfo.environment
+        let base = environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+        var template = Array((base + "/swift-inference-recipe-XXXXXX").utf8CString)
+        guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else { return nil }
+        return URL(fileURLWithPath: String(cString: made))
     }
 
     /// The commands a driver prints for `-###`, one argument list per job.

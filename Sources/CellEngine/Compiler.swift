@@ -35,20 +35,23 @@ final class CellCompiler: @unchecked Sendable {
         var cacheKey: String
         var library: String
         var fromCache: Bool
+        /// The earlier cells' modules it imports.
+        var importedModules: [String]
     }
 
     enum Failure: Error {
         case diagnostics(cell: [CellDiagnostic], other: [String])
     }
 
-    /// The key and module name for a cell on top of `history`.
-    func key(code: String, history: [CompiledCell], salt: String) -> String {
+    /// The key and module name for a cell's generated source: it holds the cell's text and the names of the
+    /// modules it imports, which are their own keys, so a cell's key changes exactly when what it is built
+    /// from changes.
+    func key(source: String, salt: String) -> String {
         var hasher = SHA256()
         hasher.update(data: Data(environmentKey.utf8))
-        for cell in history where cell.analysis.exportsAnything { hasher.update(data: Data((cell.cacheKey + "\n").utf8)) }
         hasher.update(data: Data(salt.utf8))
         hasher.update(data: Data([0]))
-        hasher.update(data: Data(code.utf8))
+        hasher.update(data: Data(source.utf8))
         return hasher.finalize().prefix(8).map { String(format: "%02x", $0) }.joined()
     }
 
@@ -75,19 +78,6 @@ final class CellCompiler: @unchecked Sendable {
     }
 
     func compile(code: String, analysis: CellAnalysis, history: [CompiledCell], salt: String = "") throws -> Output {
-        let key = key(code: code, history: history, salt: salt)
-        let moduleName = "Cell_\(key)"
-        // Every earlier cell this one imports is in use again.
-        for cell in history where cell.analysis.exportsAnything { CacheEviction.touch(cell.library) }
-        if let entry = layers.lookup(moduleName) {
-            CacheEviction.touch(entry.library)
-            return Output(moduleName: moduleName, cacheKey: key, library: entry.library, fromCache: true)
-        }
-
-        // A scratch folder of this cache's own: Foundation's replacement folders live in a shared
-        // /tmp/TemporaryItems that the first user to create it owns, which breaks every other user's kernel.
-        let work = try makeWorkFolder()
-        defer { try? FileManager.default.removeItem(at: work) }
         let clock = ContinuousClock()
         var mark = clock.now
         func lap(_ phase: WritableKeyPath<CellTimings, Duration>) {
@@ -95,7 +85,24 @@ final class CellCompiler: @unchecked Sendable {
             timings[keyPath: phase] += now - mark
             mark = now
         }
-        let source = CodeGenerator.source(for: code, analysis: analysis, history: history)
+        let plan = ImportPlan(for: analysis, history: history)
+        let source = CodeGenerator.source(for: code, analysis: analysis, plan: plan)
+        let key = key(source: source, salt: salt)
+        lap(\.generate)
+        let moduleName = "Cell_\(key)"
+        // Every earlier cell this one imports is in use again.
+        let imported = Set(plan.modules)
+        for cell in history where imported.contains(cell.moduleName) { CacheEviction.touch(cell.library) }
+        if let entry = layers.lookup(moduleName) {
+            CacheEviction.touch(entry.library)
+            return Output(
+                moduleName: moduleName, cacheKey: key, library: entry.library, fromCache: true, importedModules: plan.modules)
+        }
+
+        // A scratch folder of this cache's own: Foundation's replacement folders live in a shared
+        // /tmp/TemporaryItems that the first user to create it owns, which breaks every other user's kernel.
+        let work = try makeWorkFolder()
+        defer { try? FileManager.default.removeItem(at: work) }
         let sourceFile = work.appendingPathComponent("main.swift")
         try source.write(to: sourceFile, atomically: false, encoding: .utf8)
         lap(\.generate)
@@ -130,10 +137,8 @@ final class CellCompiler: @unchecked Sendable {
             throw Failure.diagnostics(cell: parsed.cell, other: parsed.other)
         }
         var linked = ProcessRunner.Result(status: -1, output: "")
-        if let recipe, let autolinked = try? ProcessRunner.run(recipe.autolinkExtract, [object, "-o", "/dev/stdout"]),
-           autolinked.status == 0 {
+        if let recipe, let libraries = autolinkEntries(object: object, recipe: recipe) {
             lap(\.autolink)
-            let libraries = autolinked.output.split(separator: "\n").map(String.init)
             let command = recipe.linkCommand(object: object, library: builtLibrary, autolinked: libraries)
             do {
                 linked = try ProcessRunner.run(command[0], Array(command.dropFirst()), limit: timeLimit, stop: shouldStop)
@@ -160,7 +165,18 @@ final class CellCompiler: @unchecked Sendable {
             layers.evict(limit: limit, protectedAge: configuration.cacheProtectedAge, keeping: held)
         }
         lap(\.generate)
-        return Output(moduleName: moduleName, cacheKey: key, library: library, fromCache: false)
+        return Output(
+            moduleName: moduleName, cacheKey: key, library: library, fromCache: false, importedModules: plan.modules)
+    }
+
+    /// The libraries the object asks for: read from its autolink section, or by `swift-autolink-extract`
+    /// when the object is not one this reader knows.
+    private func autolinkEntries(object: String, recipe: CompileRecipe) -> [String]? {
+        if let entries = AutolinkEntries.read(objectAt: object) { return entries }
+        guard let extracted = try? ProcessRunner.run(recipe.autolinkExtract, [object, "-o", "/dev/stdout"]),
+              extracted.status == 0
+        else { return nil }
+        return extracted.output.split(separator: "\n").map(String.init)
     }
 
     private var includes: [String] { [configuration.modulesDirectory] + layers.moduleFolders }

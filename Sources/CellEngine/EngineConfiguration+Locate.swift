@@ -40,10 +40,15 @@ extension EngineConfiguration {
             "cannot find libNotebookSupport.so near \(exe); build the project (`make`) or set SWIFT_INFERENCE_HOME")
     }
 
-    static func cacheDirectory(_ environment: [String: String]) -> String {
-        if let explicit = environment["SWIFT_INFERENCE_CACHE"] { return explicit }
-        if let xdg = environment["XDG_CACHE_HOME"] { return xdg + "/swift-inference" }
-        return NSHomeDirectory() + "/.cache/swift-inference"
+    /// `SWIFT_INFERENCE_CACHE`, else `$XDG_CACHE_HOME/swift-inference`, else `$HOME/.cache/swift-inference`;
+    /// the password file's home only when `HOME` is unset. A spawner may give a user another `HOME` than the
+    /// password file's (JupyterHub, `runuser` with `HOME=`), and Foundation's `NSHomeDirectory()` prefers
+    /// the password file.
+    public static func cacheDirectory(_ environment: [String: String]) -> String {
+        func nonEmpty(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }
+        if let explicit = nonEmpty("SWIFT_INFERENCE_CACHE") { return explicit }
+        if let xdg = nonEmpty("XDG_CACHE_HOME") { return xdg + "/swift-inference" }
+        return (nonEmpty("HOME") ?? NSHomeDirectory()) + "/.cache/swift-inference"
     }
 
     /// `SWIFT_INFERENCE_SHARED_CACHE` (folders separated by `:`; empty for none), else the installed
@@ -71,7 +76,7 @@ extension EngineConfiguration {
         return URL(fileURLWithPath: configuration.supportDirectory).deletingLastPathComponent().path + "/" + defaultWarmCacheName
     }
 
-    static func findCompiler(_ environment: [String: String]) throws -> String {
+    public static func findCompiler(_ environment: [String: String]) throws -> String {
         if let explicit = environment["SWIFTC"] { return explicit }
         let fm = FileManager.default
         for directory in (environment["PATH"] ?? "").split(separator: ":") {

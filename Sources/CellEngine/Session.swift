@@ -141,7 +141,7 @@ public final class CellSession: @unchecked Sendable {
         case .finished(let result, let types):
             let cell = CompiledCell(
                 moduleName: output.moduleName, cacheKey: output.cacheKey, library: output.library, analysis: analysis,
-                executionIndex: executionCount)
+                executionIndex: executionCount, importedModules: output.importedModules, ranFor: ranFor)
             history.append(cell)
             for (name, type) in types { runtimeTypes[name] = type }
             for declaration in analysis.declarations where types[declaration.name] == nil {
@@ -461,13 +461,18 @@ public final class CellSession: @unchecked Sendable {
     /// outside the cells (killed from outside), the replay starts over once in another worker; a cell that
     /// fails again ends it, and the cells from that one on are dropped, with a note saying which.
     private func restoreAfterLoss() {
-        for attempt in 1...2 {
+        var retryAfterKill = true
+        var startFailures = 0
+        var notes: [String] = []
+        defer { restoreNote = notes.isEmpty ? nil : notes.joined(separator: "\n") }
+        while true {
             stopWorker()
             do {
                 try startWorker()
             } catch {
-                if attempt == 1 { continue }
-                restoreNote = "swift-inference: could not start a new worker: \(error)"
+                startFailures += 1
+                if startFailures < 2 { continue }
+                notes.append("swift-inference: could not start a new worker: \(error)")
                 return
             }
             stateLock.lock()
@@ -475,23 +480,41 @@ public final class CellSession: @unchecked Sendable {
             stateLock.unlock()
             var failedAt: Int?
             var workerKilled = false
+            var timedOut = false
             for (index, cell) in history.enumerated() {
-                let outcome = runCell(library: cell.library, moduleName: cell.moduleName, timeout: nil, onEvent: nil, onInput: nil)
+                let outcome = runCell(
+                    library: cell.library, moduleName: cell.moduleName, timeout: Self.replayLimit(cell), onEvent: nil,
+                    onInput: nil)
                 if case .finished = outcome { continue }
                 failedAt = index
                 if case .died(let status, _) = outcome, status & 0x7f == SIGKILL { workerKilled = true }
+                if case .stopped(timedOut: true) = outcome { timedOut = true }
                 break
             }
             guard let index = failedAt else { return }
-            if workerKilled && attempt == 1 { continue }
+            // Killed from outside: once more, in another worker.
+            if workerKilled && retryAfterKill {
+                retryAfterKill = false
+                continue
+            }
             let cell = history[index]
             let lost = history[index...].map { "\($0.executionIndex)" }.joined(separator: ", ")
             history.removeSubrange(index...)
-            restoreNote =
-                "swift-inference: restoring earlier cells failed at execution [\(cell.executionIndex)]; what executions [\(lost)] defined is gone."
-            try? ensureWorker()
-            return
+            let why = timedOut ? " (it ran longer than \(Self.replayLimit(cell)), three times its first run and 10 s more)" : ""
+            notes.append(
+                "swift-inference: restoring earlier cells failed at execution [\(cell.executionIndex)]\(why); what executions [\(lost)] defined is gone.")
+            // A cell that threw leaves the worker and the cells before it as they were. One that crashed or
+            // was stopped took the worker with it: the shorter history is run again in a new one (the
+            // history shrinks each time, so this ends).
+            if let worker, !worker.hasExited, !timedOut { return }
         }
+    }
+
+    /// The longest a cell may run when it is run again after a crash: a cell that behaves differently the
+    /// second time (it waits for something that is gone) cannot hold the restore, so a restore takes at most
+    /// three times the earlier cells' first runs plus 10 s each, and no compiler runs.
+    static func replayLimit(_ cell: CompiledCell) -> Duration {
+        cell.ranFor * 3 + .seconds(10)
     }
 
     /// A wait status in words.

@@ -18,6 +18,8 @@ struct KernelCommand: ParsableCommand {
             throw ValidationError("cannot read the connection file '\(connectionFile)'")
         }
         let connection = try ConnectionInfo(parsing: text)
+        let temporary = PrivateTemporaryFolder.enter()
+        defer { PrivateTemporaryFolder.leave(temporary) }
         let engine = try EngineLocation.locate()
         let setup = JupyterKernel.Setup(
             makeExecutor: { try CellSession(configuration: engine) },

@@ -237,6 +237,40 @@ import Testing
         #expect(html.contains("✓ &lt;b&gt;: correct"))
     }
 
+    @Test func gradedChecksFailTheCellAndTheScoreKeepsTheLatestVerdicts() throws {
+        // An infinite expected value is matched by the same infinity only.
+        #expect(session.value("checkAnswer(\"Inf\", Double.infinity, equals: .infinity)") == "✓ Inf: correct — ∞")
+        #expect(session.value("checkAnswer(\"Inf\", 1e300, equals: .infinity)") == "✗ Inf: not yet — got 1e300, expected ∞")
+        #expect(session.value("try requireAnswer(\"Graded sum\", 2.0, equals: 2)") == "✓ Graded sum: correct — 2 (expected 2)")
+        let (wrong, _) = session.run("try requireAnswer(\"Graded sign\", 1 < 0, hint: \"look again\")")
+        guard case .failure(let failure) = wrong else {
+            Issue.record("a wrong graded answer must fail the cell")
+            return
+        }
+        #expect(failure.message.contains("✗ Graded sign: not yet — look again"), "\(failure)")
+        // A check run again replaces its verdict; the score lists each title once, in first-seen order.
+        _ = session.value("checkAnswer(\"Graded sign\", true)")
+        let score = session.value("exerciseScore()") ?? ""
+        #expect(score.contains("✓ Graded sum\n  ✓ Graded sign"), "\(score)")
+        #expect(score.contains("✗ Inf"), "\(score)")
+        #expect(score.hasPrefix("Score: "))
+    }
+
+    @Test func typesFromCellsTheCellDoesNotMentionStayUsable() {
+        // A cell imports only the cells whose names it mentions, plus what those imported: `p.x` reaches an
+        // internal member of a type declared two cells before the variable.
+        _ = session.value("struct P { var x = 1; var label: String { \"p\\(x)\" } }")
+        _ = session.value("let unrelated = 5")
+        _ = session.value("let p = P()\nfunc make() -> P { P(x: 7) }")
+        _ = session.value("let q = make()")
+        #expect(session.value("p.x + q.x") == "8")
+        #expect(session.value("q.label") == "\"p7\"")
+        _ = session.value("extension P { var doubled: Int { 2 * x } }")
+        #expect(session.value("q.doubled") == "14")
+        // A trivial cell after all that names nothing and still works.
+        #expect(session.value("40 + 2") == "42")
+    }
+
     @Test func cellsRunInTheConfiguredWorkingFolder() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cells-here-\(getpid())")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)

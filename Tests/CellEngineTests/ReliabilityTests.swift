@@ -1,5 +1,6 @@
 import CellEngine
 import Foundation
+import Synchronization
 import Testing
 
 #if canImport(Glibc)
@@ -24,6 +25,24 @@ import Glibc
     /// The worker's pid, read from inside a cell.
     private func workerPID() -> Int32? {
         session.value("import Foundation\nProcessInfo.processInfo.processIdentifier").flatMap { Int32($0) }
+    }
+
+    /// Runs a cell that never ends by itself and kills the worker at its first event that `when` picks (a
+    /// fixed delay could land while the cell still compiles on a loaded machine). The time limit only ends
+    /// the test if the kill were ever missed.
+    private func killing(_ pid: Int32, _ code: String, when: @escaping @Sendable (CellEvent) -> Bool) throws -> CellFailure {
+        let killed = Mutex(false)
+        let result = session.execute(
+            code, options: ExecuteOptions(timeout: .seconds(60)),
+            onEvent: { event in
+                guard when(event) else { return }
+                killed.withLock { done in
+                    if !done { _ = kill(pid, SIGKILL) }
+                    done = true
+                }
+            })
+        guard case .failure(let failure) = result else { throw CellCannotFinish() }
+        return failure
     }
 
     // MARK: Swift concurrency
@@ -138,10 +157,12 @@ import Glibc
     @Test func workerKilledMidCellIsReportedAndStateRestored() throws {
         _ = session.value("var counter = 41")
         let pid = try #require(workerPID())
-        onOwnThread(after: 0.5) { _ = kill(pid, SIGKILL) }
-        let (failure, _) = failure("import Foundation\nwhile true { usleep(1000) }")
-        #expect(failure?.kind == .crash)
-        #expect(failure?.name == "Killed")
+        // Killed once the cell runs (a fixed delay could land while it compiles on a loaded machine).
+        let failure = try killing(pid, "import Foundation\nprint(\"running\")\nfflush(stdout)\nwhile true { usleep(1000) }") {
+            if case .stream(.stdout, _) = $0 { true } else { false }
+        }
+        #expect(failure.kind == .crash)
+        #expect(failure.name == "Killed")
         #expect(session.value("counter + 1") == "42")
     }
 
@@ -159,9 +180,11 @@ import Glibc
     @Test func workerKilledWhileWritingALargeOutput() throws {
         _ = session.value("let large = 9")
         let pid = try #require(workerPID())
-        onOwnThread(after: 0.4) { _ = kill(pid, SIGKILL) }
-        let (failure, _) = failure("let row = String(repeating: \"x\", count: 1 << 20)\nwhile true { display(row) }")
-        #expect(failure?.kind == .crash)
+        // Killed once the cell's output is flowing.
+        let failure = try killing(pid, "let row = String(repeating: \"x\", count: 1 << 20)\nwhile true { display(row) }") {
+            if case .display = $0 { true } else { false }
+        }
+        #expect(failure.kind == .crash)
         #expect(session.value("large") == "9")
     }
 
@@ -189,6 +212,28 @@ import Glibc
         while !watcher.isFinished { usleep(10_000) }
         #expect(killed.value)
         #expect(session.value("replayed + 1") == "12")
+    }
+
+    @Test func aReplayThatHangsIsStoppedAndSaysWhy() throws {
+        // The cell runs at once the first time and waits forever when it is run again after a crash: the
+        // restore stops it at its limit (10 s for a cell that took no time) instead of hanging the session.
+        let marker = FileManager.default.temporaryDirectory.appendingPathComponent("replay-hangs-\(getpid())-\(UInt32.random(in: 0...UInt32.max))").path
+        defer { try? FileManager.default.removeItem(atPath: marker) }
+        _ = session.value("let safe = 1")
+        _ = session.value(
+            """
+            import Foundation
+            let marker = "\(marker)"
+            if FileManager.default.fileExists(atPath: marker) { while true { usleep(50_000) } }
+            FileManager.default.createFile(atPath: marker, contents: nil)
+            let hangsOnReplay = 2
+            """)
+        let (crash, _) = failure("let empty: [Int] = []\nempty[1]")
+        #expect(crash?.kind == .crash)
+        let (after, recorder) = session.run("safe + 1")
+        #expect((try? after.get())?.result?.data["text/plain"] == "2")
+        #expect(recorder.stderr.contains("restoring earlier cells failed"), "\(recorder.stderr)")
+        #expect(recorder.stderr.contains("ran longer than"), "\(recorder.stderr)")
     }
 
     @Test func cellClosingStandardOutputIsStopped() {
@@ -325,6 +370,23 @@ import Glibc
         #expect(EngineConfiguration.defaultMemoryLimit(environment: ["SWIFT_INFERENCE_MEMORY_LIMIT": "2G"]) == 2 << 30)
         #expect(EngineConfiguration.defaultMemoryLimit(environment: ["SWIFT_INFERENCE_MEMORY_LIMIT": "0"]) == nil)
     }
+
+    @Test func theDefaultLimitIsHalfOfWhatTheContainerAllows() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("cgroup-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("memory"), withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: root) }
+        let physicalHalf = ProcessInfo.processInfo.physicalMemory / 2
+        // No cgroup files: half the machine.
+        #expect(EngineConfiguration.defaultMemoryLimit(environment: [:], cgroupRoot: root.path) == physicalHalf)
+        // cgroup v1 with its "unlimited" value: half the machine.
+        try "9223372036854771712\n".write(to: root.appendingPathComponent("memory/memory.limit_in_bytes"), atomically: false, encoding: .utf8)
+        #expect(EngineConfiguration.defaultMemoryLimit(environment: [:], cgroupRoot: root.path) == physicalHalf)
+        // cgroup v2 with a 2 GiB pod limit: 1 GiB.
+        try "2147483648\n".write(to: root.appendingPathComponent("memory.max"), atomically: false, encoding: .utf8)
+        #expect(EngineConfiguration.defaultMemoryLimit(environment: [:], cgroupRoot: root.path) == 1 << 30)
+        try "max\n".write(to: root.appendingPathComponent("memory.max"), atomically: false, encoding: .utf8)
+        #expect(EngineConfiguration.defaultMemoryLimit(environment: [:], cgroupRoot: root.path) == physicalHalf)
+    }
 }
 
 
@@ -374,3 +436,6 @@ import Glibc
         #expect(ContinuousClock.now - started < .seconds(5))
     }
 }
+
+/// A cell that loops forever reported success.
+private struct CellCannotFinish: Error {}
