@@ -12,7 +12,7 @@ import Glibc
 /// entry's last use. Eviction runs after a compile when the cache may have grown past its limit: it removes
 /// the oldest entries until the cache is down to 80 % of the limit, never an entry used within
 /// `protectedAge` (other kernels' sessions may still import it) or one the calling session still holds.
-/// The module goes first, so no reader ever sees a module without its library; several kernels may evict
+/// The manifest goes first, then the module, so no reader ever takes a part for an entry (CacheLayers.swift); several kernels may evict
 /// at once (a file already gone is skipped), and a lock file makes one of them do the scan at a time.
 struct CacheEviction {
     var root: URL
@@ -70,6 +70,7 @@ struct CacheEviction {
         var removed = 0
         for entry in list where total > target {
             guard entry.used < cutoff, !held.contains(entry.key) else { continue }
+            unlink(root.appendingPathComponent("manifests/\(entry.key).sha256").path)
             unlink(modules.appendingPathComponent(entry.key + ".swiftmodule").path)
             for extra in [".swiftdoc", ".swiftsourceinfo"] { unlink(modules.appendingPathComponent(entry.key + extra).path) }
             unlink(libraries.appendingPathComponent("lib" + entry.key + ".so").path)

@@ -12,6 +12,9 @@ public struct EngineConfiguration: Sendable, Hashable {
     public var modulesDirectory: String
     /// The build cache folder (created when missing).
     public var cacheDirectory: String
+    /// Pre-warmed build caches that are only read, after `cacheDirectory` (`SWIFT_INFERENCE_SHARED_CACHE`,
+    /// else an installed layout's `warm-cache` folder when there is one). See CacheLayers.swift.
+    public var sharedCacheDirectories: [String] = []
     /// The folder cells run in (relative paths in a cell start here); `nil` keeps the caller's. Jupyter
     /// front ends start a kernel in the notebook's folder, and the runner does the same.
     public var workingDirectory: String?

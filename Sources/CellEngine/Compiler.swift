@@ -14,6 +14,8 @@ final class CellCompiler: @unchecked Sendable {
     let modulesCache: URL
     let librariesCache: URL
     let environmentKey: String
+    /// The user's cache and the shared, pre-warmed ones (CacheLayers.swift).
+    let layers: CacheLayers
     /// The command lines worked out from the drivers, or `nil` to compile through `swiftc`.
     private let recipeBox = RecipeBox()
 
@@ -21,12 +23,10 @@ final class CellCompiler: @unchecked Sendable {
 
     init(configuration: EngineConfiguration) throws {
         self.configuration = configuration
-        let cache = URL(fileURLWithPath: configuration.cacheDirectory)
-        modulesCache = cache.appendingPathComponent("modules")
-        librariesCache = cache.appendingPathComponent("libraries")
-        for folder in [modulesCache, librariesCache] {
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        }
+        layers = try CacheLayers(
+            cacheDirectory: configuration.cacheDirectory, sharedDirectories: configuration.sharedCacheDirectories)
+        modulesCache = layers.writable.modules
+        librariesCache = layers.writable.libraries
         environmentKey = try CellCompiler.environmentKey(configuration)
     }
 
@@ -90,15 +90,13 @@ final class CellCompiler: @unchecked Sendable {
         let key = key(source: source, salt: salt)
         lap(\.generate)
         let moduleName = "Cell_\(key)"
-        let library = librariesCache.appendingPathComponent("lib\(moduleName).so").path
-        let module = modulesCache.appendingPathComponent("\(moduleName).swiftmodule").path
         // Every earlier cell this one imports is in use again.
         let imported = Set(plan.modules)
         for cell in history where imported.contains(cell.moduleName) { CacheEviction.touch(cell.library) }
-        if FileManager.default.fileExists(atPath: library) && FileManager.default.fileExists(atPath: module) {
-            CacheEviction.touch(library)
+        if let entry = layers.lookup(moduleName) {
+            CacheEviction.touch(entry.library)
             return Output(
-                moduleName: moduleName, cacheKey: key, library: library, fromCache: true, importedModules: plan.modules)
+                moduleName: moduleName, cacheKey: key, library: entry.library, fromCache: true, importedModules: plan.modules)
         }
 
         // A scratch folder of this cache's own: Foundation's replacement folders live in a shared
@@ -158,17 +156,13 @@ final class CellCompiler: @unchecked Sendable {
             throw Failure.diagnostics(cell: [], other: ["linking the cell failed: \(linked.output)"])
         }
         lap(\.link)
-        // Publish the library first and the module last: a module present means a complete entry.
-        try CellCompiler.publish(builtLibrary, to: library)
-        try CellCompiler.publish(builtModule, to: module)
+        // Library, module, then the manifest that makes them an entry.
+        let library = try layers.publish(moduleName, library: builtLibrary, module: builtModule).library
         compilesSinceEviction += 1
         if let limit = configuration.cacheLimit, compilesSinceEviction >= CellCompiler.evictionInterval {
             compilesSinceEviction = 0
             let held = Set(history.map(\.moduleName) + [moduleName])
-            CacheEviction(
-                root: modulesCache.deletingLastPathComponent(), limit: limit,
-                protectedAge: configuration.cacheProtectedAge
-            ).evict(keeping: held)
+            layers.evict(limit: limit, protectedAge: configuration.cacheProtectedAge, keeping: held)
         }
         lap(\.generate)
         return Output(
@@ -185,7 +179,7 @@ final class CellCompiler: @unchecked Sendable {
         return extracted.output.split(separator: "\n").map(String.init)
     }
 
-    private var includes: [String] { [configuration.modulesDirectory, modulesCache.path] }
+    private var includes: [String] { [configuration.modulesDirectory] + layers.moduleFolders }
 
     /// The recipe from the cache folder, else from the drivers (then saved for the next session).
     private func deriveRecipe() -> CompileRecipe? {
@@ -202,12 +196,6 @@ final class CellCompiler: @unchecked Sendable {
             if FileManager.default.createFile(atPath: temporary, contents: data) { _ = rename(temporary, file.path) }
         }
         return derived
-    }
-
-    static func publish(_ file: String, to destination: String) throws {
-        if rename(file, destination) != 0 {
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: destination])
-        }
     }
 
     static func environmentKey(_ configuration: EngineConfiguration) throws -> String {

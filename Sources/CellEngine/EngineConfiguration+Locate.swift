@@ -7,7 +7,8 @@ extension EngineConfiguration {
     /// executable in its installed layout (`bin/`, `lib/`, `modules/`), and the SwiftPM build folder it
     /// runs from (`.build/<config>/`, with modules in `Modules/`). `SWIFTC` overrides the compiler,
     /// found otherwise on `PATH` or next to the Swift runtime; `SWIFT_INFERENCE_CACHE` the cache folder
-    /// (default `$XDG_CACHE_HOME/swift-inference` or `~/.cache/swift-inference`).
+    /// (default `$XDG_CACHE_HOME/swift-inference` or `~/.cache/swift-inference`);
+    /// `SWIFT_INFERENCE_SHARED_CACHE` the read-only, pre-warmed caches read after it.
     public static func locate(executable: String? = nil) throws -> EngineConfiguration {
         let environment = ProcessInfo.processInfo.environment
         let fm = FileManager.default
@@ -19,16 +20,20 @@ extension EngineConfiguration {
         for binDirectory in candidates {
             let root = URL(fileURLWithPath: binDirectory).deletingLastPathComponent().path
             if fm.fileExists(atPath: root + "/lib/libNotebookSupport.so") {
-                return EngineConfiguration(
+                var configuration = EngineConfiguration(
                     swiftc: try findCompiler(environment), worker: binDirectory + "/swift-inference-worker",
                     supportDirectory: root + "/lib", modulesDirectory: root + "/modules",
                     cacheDirectory: cacheDirectory(environment))
+                configuration.sharedCacheDirectories = sharedCacheDirectories(environment, installRoot: root)
+                return configuration
             }
             if fm.fileExists(atPath: binDirectory + "/libNotebookSupport.so") {
-                return EngineConfiguration(
+                var configuration = EngineConfiguration(
                     swiftc: try findCompiler(environment), worker: binDirectory + "/swift-inference-worker",
                     supportDirectory: binDirectory, modulesDirectory: binDirectory + "/Modules",
                     cacheDirectory: cacheDirectory(environment))
+                configuration.sharedCacheDirectories = sharedCacheDirectories(environment, installRoot: nil)
+                return configuration
             }
         }
         throw EngineError(
@@ -44,6 +49,31 @@ extension EngineConfiguration {
         if let explicit = nonEmpty("SWIFT_INFERENCE_CACHE") { return explicit }
         if let xdg = nonEmpty("XDG_CACHE_HOME") { return xdg + "/swift-inference" }
         return (nonEmpty("HOME") ?? NSHomeDirectory()) + "/.cache/swift-inference"
+    }
+
+    /// `SWIFT_INFERENCE_SHARED_CACHE` (folders separated by `:`; empty for none), else the installed
+    /// layout's `warm-cache` folder when it exists (where `swift-inference warm` puts it by default).
+    static func sharedCacheDirectories(_ environment: [String: String], installRoot: String?) -> [String] {
+        if let explicit = environment["SWIFT_INFERENCE_SHARED_CACHE"] {
+            return explicit.split(separator: ":").map(String.init)
+        }
+        guard let installRoot else { return [] }
+        let folder = installRoot + "/" + defaultWarmCacheName
+        return FileManager.default.fileExists(atPath: folder) ? [folder] : []
+    }
+
+    /// The shared cache's folder name in an installed layout.
+    public static let defaultWarmCacheName = "warm-cache"
+
+    /// Where `swift-inference warm` writes by default: the first shared cache folder configured, else the
+    /// installed layout's `warm-cache` folder; `nil` when neither applies (a build folder, no variable).
+    public static func defaultWarmCache(executable: String? = nil) -> String? {
+        let environment = ProcessInfo.processInfo.environment
+        if let first = environment["SWIFT_INFERENCE_SHARED_CACHE"]?.split(separator: ":").first { return String(first) }
+        guard let configuration = try? locate(executable: executable),
+              URL(fileURLWithPath: configuration.supportDirectory).lastPathComponent == "lib"
+        else { return nil }
+        return URL(fileURLWithPath: configuration.supportDirectory).deletingLastPathComponent().path + "/" + defaultWarmCacheName
     }
 
     public static func findCompiler(_ environment: [String: String]) throws -> String {

@@ -10,7 +10,7 @@ import NotebookJSON
 /// `interrupt()` may be called from any other thread.
 public final class CellSession: @unchecked Sendable {
     public let configuration: EngineConfiguration
-    private let compiler: CellCompiler
+    let compiler: CellCompiler
     /// Serialises executions and worker replacement.
     private let executionLock = NSLock()
     /// Guards `worker` and `interruptRequested`.

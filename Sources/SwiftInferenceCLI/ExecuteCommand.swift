@@ -23,6 +23,11 @@ struct ExecuteCommand: ParsableCommand {
             'timeout=SECONDS' ('timeout=none' for no limit). --check compares re-executed outputs with the \
             stored ones (cells tagged 'check-ignore-output' or 'nbval-ignore-output' are not compared).
 
+            Sharding: --shard k/n runs the k-th of n slices of the notebooks, for n CI machines: the notebooks \
+            are sorted by their path relative to the current folder and the i-th (from 0) goes to shard \
+            i mod n + 1, whatever the order they are given in. --reports DIR writes DIR/summary.json, \
+            DIR/junit.xml and DIR/html/, which `swift-inference merge-reports` combines.
+
             Exit codes:
             \(RunnerExitCode.table)
             With several notebooks, the code is that of the first failing notebook in command-line order.
@@ -81,10 +86,26 @@ struct ExecuteCommand: ParsableCommand {
     @Option(name: .customLong("cache-dir"), help: "The engine's build cache folder (default: the engine's own).")
     var cacheDir: String?
 
+    @Option(help: ArgumentHelp("Run only the k-th of n slices of the notebooks (see above).", valueName: "k/n"))
+    var shard: String?
+
+    @Option(help: "Write summary.json, junit.xml and html/ into this folder (for merge-reports).")
+    var reports: String?
+
     func validate() throws {
         guard !notebooks.isEmpty else { throw ValidationError("give at least one notebook or folder") }
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
         if inplace && outputDir != nil { throw ValidationError("--inplace and --output-dir exclude each other") }
+        if let shard {
+            do {
+                _ = try Shard(parsing: shard)
+            } catch {
+                throw ValidationError(error.description)
+            }
+        }
+        if reports != nil && (summary != nil || junit != nil || html != nil) {
+            throw ValidationError("--reports writes the summary, JUnit and HTML reports itself: leave out --summary, --junit and --html")
+        }
         for (name, value) in [("--cell-timeout", cellTimeout), ("--timeout", notebookTimeout)] {
             if let value, !(value > 0) { throw ValidationError("\(name) must be a positive number of seconds") }
         }
@@ -115,9 +136,10 @@ struct ExecuteCommand: ParsableCommand {
             check: check,
             jobs: jobs,
             logOutput: logOutput,
-            summaryPath: summary,
-            junitPath: junit,
-            htmlDirectory: html)
+            summaryPath: reports.map { $0 + "/" + ReportMerge.summaryName } ?? summary,
+            junitPath: reports.map { $0 + "/" + ReportMerge.junitName } ?? junit,
+            htmlDirectory: reports.map { $0 + "/" + ReportMerge.htmlName } ?? html,
+            shard: try shard.map { try Shard(parsing: $0) })
         let runner = BatchRunner(configuration: configuration, progress: ProgressReporter(enabled: !quiet)) { folder in
             var engine = try located.get()
             engine.workingDirectory = folder

@@ -161,14 +161,10 @@ import Testing
     @Test func interruptStopsAnInfiniteLoopAndKeepsState() async throws {
         _ = session.value("let before = 3")
         let session = self.session
-        let stopper = Task.detached {
-            try await Task.sleep(for: .milliseconds(1500))
-            session.interrupt()
-        }
+        onOwnThread(after: 1.5) { session.interrupt() }
         let started = Date()
         let (result, _) = session.run("while true {}")
         let elapsed = Date().timeIntervalSince(started)
-        try await stopper.value
         #expect(result.failureKind == .interrupted)
         #expect(elapsed < 10)
         #expect(session.value("before") == "3")

@@ -428,7 +428,7 @@ import Glibc
     @Test func anInterruptStopsAHungCompiler() throws {
         let (session, script) = try session(withCompilerThat: "sleep 600")
         defer { session.shutdown(); unlink(script) }
-        DispatchQueue.global().asyncAfter(deadline: .now() + 1) { session.interrupt() }
+        onOwnThread(after: 1) { session.interrupt() }
         let started = ContinuousClock.now
         let (result, _) = session.run("1 + 1")
         guard case .failure(let failure) = result else { Issue.record("compiled"); return }

@@ -72,3 +72,15 @@ final class LockedBox<Value>: @unchecked Sendable {
         set { lock.withLock { stored = newValue } }
     }
 }
+
+/// Runs `action` after `seconds` on a thread of its own.
+///
+/// Not a `Task` or Dispatch's global queue: on Linux both run on the same pool, one thread per core, that
+/// Swift Testing runs the tests on. On two cores, two tests that each block a pool thread until their
+/// action runs (an interrupt, a kill) left the actions no thread, and waited forever.
+func onOwnThread(after seconds: Double, _ action: @escaping @Sendable () -> Void) {
+    Thread {
+        Thread.sleep(forTimeInterval: seconds)
+        action()
+    }.start()
+}

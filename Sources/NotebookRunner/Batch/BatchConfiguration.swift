@@ -22,11 +22,13 @@ public struct BatchConfiguration: Sendable, Hashable {
     public var junitPath: String?
     /// The folder for HTML exports, if wanted.
     public var htmlDirectory: String?
+    /// Run only this slice of the notebooks (`--shard k/n`); `nil` runs them all.
+    public var shard: Shard?
 
     public init(
         inputs: [String], outputDirectory: String? = nil, inPlace: Bool = false, parameters: [NotebookParameter] = [],
         settings: ExecutionSettings = ExecutionSettings(), check: Bool = false, jobs: Int = 1, logOutput: Bool = false,
-        summaryPath: String? = nil, junitPath: String? = nil, htmlDirectory: String? = nil
+        summaryPath: String? = nil, junitPath: String? = nil, htmlDirectory: String? = nil, shard: Shard? = nil
     ) {
         self.inputs = inputs
         self.outputDirectory = outputDirectory
@@ -39,5 +41,6 @@ public struct BatchConfiguration: Sendable, Hashable {
         self.summaryPath = summaryPath
         self.junitPath = junitPath
         self.htmlDirectory = htmlDirectory
+        self.shard = shard
     }
 }

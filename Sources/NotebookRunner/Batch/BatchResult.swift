@@ -37,11 +37,14 @@ public struct BatchResult: Sendable, Hashable {
     public var duration: Duration
     /// Errors that stopped the batch before anything ran (bad input); empty otherwise.
     public var inputErrors: [NotebookError]
+    /// The slice of the notebooks this batch ran, when it ran one (`--shard k/n`).
+    public var shard: Shard?
 
-    public init(notebooks: [NotebookResult], duration: Duration, inputErrors: [NotebookError] = []) {
+    public init(notebooks: [NotebookResult], duration: Duration, inputErrors: [NotebookError] = [], shard: Shard? = nil) {
         self.notebooks = notebooks
         self.duration = duration
         self.inputErrors = inputErrors
+        self.shard = shard
     }
 
     /// The process exit code: bad input if any, else the first failing notebook's code.

@@ -43,7 +43,7 @@ public struct BatchRunner: Sendable {
         let (jobs, errors) = prepare()
         if !errors.isEmpty {
             for error in errors { progress.line("error: \(error.description)") }
-            return BatchResult(notebooks: [], duration: clock.now - start, inputErrors: errors)
+            return BatchResult(notebooks: [], duration: clock.now - start, inputErrors: errors, shard: configuration.shard)
         }
         let results = Mutex([NotebookResult?](repeating: nil, count: jobs.count))
         let next = Mutex(0)
@@ -67,7 +67,8 @@ public struct BatchRunner: Sendable {
             thread.start()
         }
         group.wait()
-        var result = BatchResult(notebooks: results.withLock { $0.map { $0! } }, duration: clock.now - start)
+        var result = BatchResult(
+            notebooks: results.withLock { $0.map { $0! } }, duration: clock.now - start, shard: configuration.shard)
         writeReports(&result)
         let failed = result.notebooks.filter { $0.outcome != .succeeded }.count
         progress.line(
@@ -79,10 +80,14 @@ public struct BatchRunner: Sendable {
 
     /// Reads, validates and parameterises every input and checks every output location, writing nothing.
     func prepare() -> ([Job], [NotebookError]) {
-        let (files, expandErrors) = FileSystem.expandNotebookPaths(configuration.inputs)
+        let (all, expandErrors) = FileSystem.expandNotebookPaths(configuration.inputs)
         var errors = expandErrors
-        if files.isEmpty && errors.isEmpty {
+        if all.isEmpty && errors.isEmpty {
             errors.append(NotebookError(.badOptions, "no notebook given"))
+        }
+        let files = configuration.shard.map { $0.select(all) } ?? all
+        if let shard = configuration.shard {
+            progress.line("shard \(shard): \(files.count) of \(all.count) notebook\(all.count == 1 ? "" : "s")")
         }
         var jobs: [Job] = []
         var outputs: [String: String] = [:]

@@ -63,26 +63,31 @@ public enum HTMLExporter {
                 body.append(codeCell(cell))
             }
         }
-        return """
-            <!DOCTYPE html>
-            <html lang="en">
-            <head>
-            <meta charset="utf-8">
-            <meta http-equiv="Content-Security-Policy" content="\(HTML.escape(contentSecurityPolicy))">
-            <meta name="referrer" content="no-referrer">
-            <meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>\(HTML.escape(title))</title>
-            <style>\(style)</style>
-            </head>
-            <body>
-            <main>
-            <h1 class="notebook-title">\(HTML.escape(title))</h1>
-            \(body.joined(separator: "\n"))
-            </main>
-            </body>
-            </html>
+        return page(title: title, body: body.joined(separator: "\n"))
+    }
 
-            """
+    /// A whole page around `body` (already safe HTML), under the page policy and the report style.
+    static func page(title: String, body: String, extraStyle: String = "") -> String {
+        """
+        <!DOCTYPE html>
+        <html lang="en">
+        <head>
+        <meta charset="utf-8">
+        <meta http-equiv="Content-Security-Policy" content="\(HTML.escape(contentSecurityPolicy))">
+        <meta name="referrer" content="no-referrer">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>\(HTML.escape(title))</title>
+        <style>\(style)\(extraStyle)</style>
+        </head>
+        <body>
+        <main>
+        <h1 class="notebook-title">\(HTML.escape(title))</h1>
+        \(body)
+        </main>
+        </body>
+        </html>
+
+        """
     }
 
     static func codeCell(_ cell: Cell) -> String {

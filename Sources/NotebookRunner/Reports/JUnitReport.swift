@@ -59,14 +59,19 @@ public enum JUnitReport {
             totals.errors += counts.errors
             totals.skipped += counts.skipped
         }
-        return """
-            <?xml version="1.0" encoding="UTF-8"?>
-            <testsuites name="swift-inference execute" tests="\(totals.tests)" failures="\(totals.failures)" \
-            errors="\(totals.errors)" skipped="\(totals.skipped)" time="\(seconds(result.duration))">
-            \(suites.joined(separator: "\n"))
-            </testsuites>
+        return document(suites: suites, totals: totals, time: seconds(result.duration))
+    }
 
-            """
+    /// The document around `<testsuite>` elements (each indented by two spaces, without a final newline).
+    static func document(suites: [String], totals: (tests: Int, failures: Int, errors: Int, skipped: Int), time: String) -> String {
+        """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <testsuites name="swift-inference execute" tests="\(totals.tests)" failures="\(totals.failures)" \
+        errors="\(totals.errors)" skipped="\(totals.skipped)" time="\(time)">
+        \(suites.joined(separator: "\n"))
+        </testsuites>
+
+        """
     }
 
     static func seconds(_ duration: Duration) -> String {

@@ -59,6 +59,9 @@ public enum SummaryReport {
             "duration_seconds": .number(rounded(result.duration.seconds)),
             "notebooks": .array(notebooks),
         ]
+        if let shard = result.shard {
+            top["shard"] = ["index": .number(Double(shard.index)), "count": .number(Double(shard.count))]
+        }
         if !result.inputErrors.isEmpty {
             top["input_errors"] = .array(result.inputErrors.map { .string($0.description) })
         }
