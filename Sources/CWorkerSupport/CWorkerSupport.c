@@ -2,13 +2,17 @@
 #include "CWorkerSupport.h"
 
 #include <dlfcn.h>
+#include <execinfo.h>
+#include <link.h>
 #include <pthread.h>
 #include <setjmp.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <ucontext.h>
 #include <unistd.h>
 
 static cw_error_reporter error_reporter;
@@ -188,8 +192,146 @@ static void write_text(const char *text) {
     }
 }
 
+// ---- Where in the cells a crash happened ----
+//
+// Each cell library's address range is recorded when it is loaded. When the worker dies of a signal, the
+// handler walks the stack and writes, for each frame inside a cell library, one line
+//   swift-inference-frame pc|ra <offset in the library, hex> <library path>
+// on standard error: "pc" for the instruction that trapped, "ra" for a return address (the call is the
+// instruction before it). When the trapping instruction is in the support library (a `precondition` of
+// the Inference library, which -O builds compile to a bare trap), it is written as "at": its line table
+// names the kind of check. The engine keeps these lines out of what the student sees and turns them into
+// cell lines with the libraries' DWARF line tables. The handler only compares numbers and calls write(2).
+//
+// The walk is glibc's `backtrace`, which follows the unwind tables (code in the library and the standard
+// library is built -O and often keeps no frame pointer). It is called once at start-up, so libgcc is
+// loaded before any crash, and libgcc finds unwind tables with `_dl_find_object`, which takes no lock.
+
+enum { CW_CELL_LIBRARY_CAPACITY = 8192, CW_FRAMES_WALKED = 256, CW_FRAMES_REPORTED = 48 };
+
+struct cell_library {
+    uintptr_t start;
+    uintptr_t end;
+    /// The load bias: an address minus it is the address in the ELF file, what the line tables use.
+    uintptr_t bias;
+    const char *path;
+    int is_cell;
+};
+
+static struct cell_library cell_libraries[CW_CELL_LIBRARY_CAPACITY];
+/// Entries below this count are complete; a handler on another thread may read them at any time.
+static atomic_size_t cell_library_count;
+
+struct library_search {
+    uintptr_t address;
+    struct cell_library found;
+    int matched;
+};
+
+static int find_containing_object(struct dl_phdr_info *info, size_t size, void *data) {
+    (void)size;
+    struct library_search *search = data;
+    uintptr_t low = UINTPTR_MAX, high = 0;
+    for (int i = 0; i < info->dlpi_phnum; i++) {
+        const ElfW(Phdr) *header = &info->dlpi_phdr[i];
+        if (header->p_type != PT_LOAD) continue;
+        uintptr_t start = info->dlpi_addr + header->p_vaddr;
+        uintptr_t end = start + header->p_memsz;
+        if (start < low) low = start;
+        if (end > high) high = end;
+    }
+    if (search->address < low || search->address >= high) return 0;
+    search->found.start = low;
+    search->found.end = high;
+    search->found.bias = info->dlpi_addr;
+    search->matched = 1;
+    return 1;
+}
+
+static int register_library(const void *symbol, const char *path, int is_cell) {
+    struct library_search search = {.address = (uintptr_t)symbol, .matched = 0};
+    dl_iterate_phdr(find_containing_object, &search);
+    if (!search.matched) return 0;
+    size_t count = atomic_load(&cell_library_count);
+    for (size_t i = 0; i < count; i++) {
+        if (cell_libraries[i].bias == search.found.bias && cell_libraries[i].start == search.found.start) return 1;
+    }
+    if (count == CW_CELL_LIBRARY_CAPACITY) return 0;
+    search.found.path = strdup(path);
+    search.found.is_cell = is_cell;
+    if (!search.found.path) return 0;
+    cell_libraries[count] = search.found;
+    atomic_store(&cell_library_count, count + 1);
+    return 1;
+}
+
+int cw_register_cell_library(const void *symbol, const char *path) {
+    return register_library(symbol, path, 1);
+}
+
+int cw_register_support_library(const void *symbol, const char *path) {
+    return register_library(symbol, path, 0);
+}
+
+static void write_hex(uintptr_t value) {
+    char digits[2 * sizeof value + 1];
+    size_t at = sizeof digits - 1;
+    digits[at] = 0;
+    do {
+        digits[--at] = "0123456789abcdef"[value & 0xf];
+        value >>= 4;
+    } while (value != 0);
+    write_text(digits + at);
+}
+
+static uintptr_t interrupted_instruction(void *context) {
+    if (!context) return 0;
+    const ucontext_t *state = context;
+#if defined(__x86_64__)
+    return (uintptr_t)state->uc_mcontext.gregs[REG_RIP];
+#elif defined(__aarch64__)
+    return (uintptr_t)state->uc_mcontext.pc;
+#else
+    (void)state;
+    return 0;
+#endif
+}
+
+static void report_cell_frames(void *context) {
+    size_t libraries = atomic_load(&cell_library_count);
+    if (libraries == 0) return;
+    static void *frames[CW_FRAMES_WALKED];
+    int depth = backtrace(frames, CW_FRAMES_WALKED);
+    uintptr_t pc = interrupted_instruction(context);
+    // The first frames are this handler's and the signal trampoline's; the walk goes on from the
+    // instruction the signal interrupted.
+    int first = 0;
+    for (int i = 0; i < depth; i++) {
+        if ((uintptr_t)frames[i] == pc) {
+            first = i;
+            break;
+        }
+    }
+    int reported = 0;
+    for (int i = first; i < depth && reported < CW_FRAMES_REPORTED; i++) {
+        uintptr_t address = (uintptr_t)frames[i];
+        for (size_t j = 0; j < libraries; j++) {
+            const struct cell_library *library = &cell_libraries[j];
+            if (address < library->start || address >= library->end) continue;
+            int trapped_here = i == first && address == pc;
+            if (!library->is_cell && !trapped_here) break;
+            write_text(!library->is_cell ? "swift-inference-frame at " : trapped_here ? "swift-inference-frame pc " : "swift-inference-frame ra ");
+            write_hex(address - library->bias);
+            write_text(" ");
+            write_text(library->path);
+            write_text("\n");
+            reported++;
+            break;
+        }
+    }
+}
+
 static void crash_handler(int signal_number, siginfo_t *info, void *context) {
-    (void)context;
     const char *address = info ? (const char *)info->si_addr : NULL;
     int near_stack_end = cell_stack_low && address && address >= (const char *)cell_stack_low - 65536 &&
                          address < (const char *)cell_stack_low + 65536;
@@ -200,11 +342,15 @@ static void crash_handler(int signal_number, siginfo_t *info, void *context) {
         write_text(strsignal(signal_number));
         write_text("\n");
     }
+    report_cell_frames(context);
     signal(signal_number, SIG_DFL);
     raise(signal_number);
 }
 
 void cw_install_crash_reporter(void) {
+    // Loads libgcc's unwinder now rather than in the handler.
+    void *warm_up[4];
+    backtrace(warm_up, 4);
     static char alternate_stack[1 << 16];
     stack_t stack = {.ss_sp = alternate_stack, .ss_size = sizeof alternate_stack, .ss_flags = 0};
     sigaltstack(&stack, NULL);

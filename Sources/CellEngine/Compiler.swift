@@ -19,7 +19,8 @@ final class CellCompiler: @unchecked Sendable {
     /// The command lines worked out from the drivers, or `nil` to compile through `swiftc`.
     private let recipeBox = RecipeBox()
 
-    static let flags = ["-Onone", "-swift-version", "5", "-enable-testing", "-suppress-warnings"]
+    /// `-gline-tables-only`: line tables (no variables or types), so a crash report can name the cell's line.
+    static let flags = ["-Onone", "-gline-tables-only", "-swift-version", "5", "-enable-testing", "-suppress-warnings"]
 
     init(configuration: EngineConfiguration) throws {
         self.configuration = configuration

@@ -162,7 +162,7 @@ public final class CellSession: @unchecked Sendable {
                         "In a notebook, exit ends the cell, not the kernel; what earlier cells defined is unchanged.",
                     ]))
         case .died(let status, let stderrTail):
-            let failure = crashFailure(status: status, stderrTail: stderrTail)
+            let failure = crashFailure(status: status, stderrTail: stderrTail, library: output.library, moduleName: output.moduleName)
             restoreAfterLoss()
             return .failure(failure)
         case .lost(let reason):
@@ -295,7 +295,7 @@ public final class CellSession: @unchecked Sendable {
         var statusDone: (record: JSONValue, at: ContinuousClock.Instant)?
         var killedBecause: RunOutcome?
         var decoders = [StreamName.stdout: StreamingUTF8Decoder(), .stderr: StreamingUTF8Decoder()]
-        var stderrFilter = StderrFilter()
+        var stderrFilter = StderrFilter(cellModule: moduleName)
         var result: DisplayOutput?
         var types: [String: String] = [:]
         var thrown: (String, String)?
@@ -555,8 +555,11 @@ public final class CellSession: @unchecked Sendable {
         return CellFailure(kind: .compileError, name: "CompileError", message: message, traceback: traceback)
     }
 
-    private func crashFailure(status: Int32, stderrTail: String) -> CellFailure {
+    private func crashFailure(status: Int32, stderrTail: String, library: String, moduleName: String) -> CellFailure {
         let signal = status & 0x7f
+        // Where in the cells it happened (CrashReport.swift).
+        let place = CrashPlace(
+            stderr: stderrTail, library: library, history: history, symbolizer: CrashPlace.symbolizer(nextTo: configuration.swiftc))
         var name = "Crash"
         var message: String
         var detail: String?
@@ -570,17 +573,17 @@ public final class CellSession: @unchecked Sendable {
             detail = "The cell asked for more memory than the worker may use. SWIFT_INFERENCE_MEMORY_LIMIT (in the kernelspec's env) sets the limit."
         } else if let trap = CrashReport(stderr: stderrTail) {
             name = trap.name
-            message = trap.message + (trap.line.map { " (line \($0))" } ?? "")
+            message = trap.message + place.suffix(fallbackLine: trap.line(inCell: moduleName))
         } else if stderrTail.contains("stack overflow") {
             name = "Stack overflow"
-            message = "the cell used up its stack (too deep recursion?)"
+            message = "the cell used up its stack (too deep recursion?)" + place.suffix()
         } else if signal == SIGILL || signal == SIGTRAP {
             // Swift's own checks that print nothing before they stop the program.
             name = "Trap"
-            message = "a runtime check failed (an arithmetic overflow, or another check that gives no message)"
+            message = (place.trapReason ?? "a runtime check failed (an arithmetic overflow, or another check that gives no message)") + place.suffix()
         } else if signal == SIGABRT {
             name = "Aborted"
-            message = "the cell called abort()"
+            message = "the cell called abort()" + place.suffix()
         } else if signal == SIGKILL {
             name = "Killed"
             message = "the worker was killed (signal 9): by hand, or by the system when memory ran out"

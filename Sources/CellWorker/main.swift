@@ -12,7 +12,8 @@
 //         cells' way (they print to fd 1 and may close it, fill it or make it non-blocking), so the engine
 //         learns that a cell ended even when the record on fd 1 is lost.
 // It acknowledges each `run` with a `started` event at once and ends it with a `done` event. If a cell traps, the process dies; the engine notices,
-// starts another worker and restores the earlier cells in it.
+// starts another worker and restores the earlier cells in it. Before dying, the worker writes on fd 2 where
+// in the loaded cell libraries the crash happened (see CWorkerSupport), which the engine maps to cell lines.
 import CWorkerSupport
 
 #if canImport(Glibc)
@@ -97,6 +98,7 @@ let readInputLine = loadSymbol(support, "swift_inference_read_input_line", as: R
 let runMainJob = loadSymbol(support, "swift_inference_run_main_job", as: RunJob.self)
 let mainExecutor = loadSymbol(support, "swift_inference_main_executor", as: MainExecutor.self)
 cw_install_hooks(reportError, readInputLine)
+_ = cw_register_support_library(unsafeBitCast(sendEvent, to: UnsafeRawPointer.self), CommandLine.arguments[1])
 var executorIdentity: UnsafeMutableRawPointer?
 var executorImplementation: UInt = 0
 mainExecutor(&executorIdentity, &executorImplementation)
@@ -123,6 +125,8 @@ while let command = readCommand() {
             finish(#""ok":false,"load":true"#)
             continue
         }
+        // Its address range, so that a crash report can name the cell's line.
+        _ = cw_register_cell_library(entry, parts[2])
         var exitStatus: Int32 = 0
         let outcome = cw_run_cell(unsafeBitCast(entry, to: cw_cell_entry.self), 512 << 20, &exitStatus)
         fflush(nil)

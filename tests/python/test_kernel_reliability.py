@@ -89,6 +89,24 @@ def test_trap_reports_the_students_message_and_line(kernel):
     assert result(outputs) == "2"
 
 
+def test_index_out_of_range_names_the_cells_line(kernel):
+    _, kc = kernel
+    run(kc, "let samples = [0.5, 1.5, 2.5]")
+    reply, outputs = run(kc, "let last = samples.count\nlet x = samples[last]\nprint(x)")
+    assert reply["status"] == "error"
+    assert reply["ename"] == "Fatal error"
+    assert reply["evalue"] == "Index out of range (line 2)"
+    errors = [content for kind, content in outputs if kind == "error"]
+    assert len(errors) == 1 and errors[0]["evalue"] == reply["evalue"]
+    assert "Index out of range (line 2)" in errors[0]["traceback"][0]
+    text = "\n".join([all_text(outputs), *reply["traceback"]])
+    assert not RAW_ADDRESS.search(text), text
+    for internal in ("Cell_", "swift-inference-frame", "libswiftCore", ".so", ".swift:", "$s"):
+        assert internal not in text, text
+    _, outputs = run(kc, "samples.count")
+    assert result(outputs) == "3"
+
+
 def test_worker_killed_mid_cell_and_while_idle(kernel):
     _, kc = kernel
     run(kc, "var kept = 10")

@@ -38,7 +38,17 @@ int cw_install_main_executor(void *identity, uintptr_t implementation, cw_job_ru
 
 /// Routes fatal signals through a handler that names the signal on standard error (with a hint for
 /// stack overflows) before the process dies with the same signal.
+/// When the process then dies, the handler also writes the frames that lie in cell libraries registered
+/// with `cw_register_cell_library` (`swift-inference-frame pc|ra <hex offset> <path>` lines).
 void cw_install_crash_reporter(void);
+
+/// Records the address range of the loaded library that holds `symbol`, under `path`, so a crash report
+/// can name frames in it. Returns 0 when no loaded object holds `symbol` or the table is full.
+int cw_register_cell_library(const void *symbol, const char *path);
+
+/// Records the support library the same way; a crash report names only a trapping instruction in it
+/// (`swift-inference-frame at …`), whose line table says what kind of check failed.
+int cw_register_support_library(const void *symbol, const char *path);
 
 /// Closes every file descriptor from 5 up. The engine hands the worker exactly fds 0–4; anything else it
 /// inherited (say, the write end of a pipe another thread of the engine had open for a compiler) would
