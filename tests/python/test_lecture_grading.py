@@ -91,6 +91,10 @@ def test_nbgrader_grades_a_right_and_a_wrong_submission(tmp_path, name):
     for student, mistakes in submissions.items():
         folder = course / "submitted" / student / "lecture"
         folder.mkdir(parents=True)
+        # The lectures read ../data/*.csv from their own folder, as they do in the repository; nbgrader runs a
+        # submission in autograded/<student>/<assignment>/, so the data sits beside that folder.
+        (course / "autograded" / student).mkdir(parents=True)
+        (course / "autograded" / student / "data").symlink_to(ROOT / "data")
         handed_in = release if mistakes is None else submission(release, answers, mistakes)
         nbformat.write(handed_in, str(folder / name))
     nbgrader(course, "autograde", "lecture", "--force")
