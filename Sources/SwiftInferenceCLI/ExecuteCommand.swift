@@ -112,6 +112,9 @@ struct ExecuteCommand: ParsableCommand {
     }
 
     func run() throws {
+        // The compiler driver's scratch folders go to a folder of this run's own, not a shared /tmp.
+        let temporary = PrivateTemporaryFolder.enter()
+        defer { PrivateTemporaryFolder.leave(temporary) }
         let parsedParameters: [NotebookParameter]
         do {
             parsedParameters = try NotebookParameter.parse(parameters)

@@ -52,6 +52,9 @@ struct WarmCommand: ParsableCommand {
     }
 
     func run() throws {
+        // The compiler driver's scratch folders go to a folder of this run's own, not a shared /tmp.
+        let temporary = PrivateTemporaryFolder.enter()
+        defer { PrivateTemporaryFolder.leave(temporary) }
         let directory = cache ?? EngineConfiguration.defaultWarmCache()!
         // Readable by every student whatever this user's umask; writable by the owner only.
         umask(0o022)
