@@ -4,7 +4,7 @@ SWIFT ?= swift
 CONFIG ?= release
 BUILD := .build/$(CONFIG)
 PYTHON ?= python3
-APT_PACKAGES := libzmq3-dev pkg-config librsvg2-bin
+APT_PACKAGES := libzmq3-dev pkg-config librsvg2-bin zlib1g-dev
 # Only for `make test`: the browser test (tests/python/test_browser.py) drives Debian's chromium, and
 # the fonts let chart text render there.
 APT_TEST_PACKAGES := chromium fonts-liberation fonts-dejavu-core

@@ -29,7 +29,9 @@ let package = Package(
         .testTarget(name: "InferenceTests", dependencies: ["Inference"]),
 
         .target(name: "Figures"),
-        .testTarget(name: "FiguresTests", dependencies: ["Figures"], exclude: ["Snapshots"]),
+        // zlib inflates the PNGs the rendering tests rasterize figures to (Debian zlib1g-dev).
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .testTarget(name: "FiguresTests", dependencies: ["Figures", "CZlib"], exclude: ["Snapshots"]),
 
         // MARK: Running cells
 
@@ -65,7 +67,17 @@ let package = Package(
         .target(name: "Kernel", dependencies: ["JupyterProtocol", "CellEngine"]),
         .testTarget(name: "KernelTests", dependencies: ["Kernel", "JupyterProtocol"]),
 
-        .target(name: "NotebookRunner", dependencies: ["CellEngine"]),
+        .target(
+            name: "NotebookRunner",
+            dependencies: [
+                "CellEngine",
+                "Figures",  // the one HTML escaper
+                // The report's Swift highlighting: swift-syntax's own classification.
+                .product(name: "SwiftIDEUtils", package: "swift-syntax"),
+                .product(name: "SwiftParser", package: "swift-syntax"),
+                .product(name: "SwiftSyntax", package: "swift-syntax"),
+            ]
+        ),
         .testTarget(name: "NotebookRunnerTests", dependencies: ["NotebookRunner"], exclude: ["Fixtures"]),
 
         // MARK: The command-line tool
