@@ -36,6 +36,7 @@ let package = Package(
         // MARK: Running cells
 
         .target(name: "NotebookJSON"),
+        .testTarget(name: "NotebookJSONTests", dependencies: ["NotebookJSON"], resources: [.copy("Fixtures")]),
         .target(name: "CellRuntime", dependencies: ["Figures", "Inference", "NotebookJSON"]),
         .target(
             name: "CellEngine",

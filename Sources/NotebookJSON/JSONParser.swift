@@ -167,13 +167,35 @@ private struct JSONByteParser {
             || b == UInt8(ascii: ".") || b == UInt8(ascii: "e") || b == UInt8(ascii: "E")
     }
 
-    /// JSON's number grammar is stricter than `Double.init`: no leading '+', no bare '.5', no 'inf'.
+    /// Whether `text` follows JSON's number grammar, which is stricter than `Double.init`:
+    /// `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?` — no leading `+`, no bare `.5` or `2.`,
+    /// no leading zeros, no `inf`.
     static func isJSONNumber(_ text: String) -> Bool {
-        var chars = Substring(text)
-        if chars.first == "-" { chars = chars.dropFirst() }
-        guard let first = chars.first, first.isASCII, first.isNumber else { return false }
-        if first == "0", chars.count > 1, let second = chars.dropFirst().first, second.isNumber { return false }
-        return true
+        let digits = Array(text.utf8)
+        var i = 0
+        func isDigit(_ at: Int) -> Bool { at < digits.count && digits[at] >= 0x30 && digits[at] <= 0x39 }
+        /// Skips one or more digits; false when there is none.
+        func digitRun() -> Bool {
+            let start = i
+            while isDigit(i) { i += 1 }
+            return i > start
+        }
+        if i < digits.count, digits[i] == UInt8(ascii: "-") { i += 1 }
+        if i < digits.count, digits[i] == UInt8(ascii: "0") {
+            i += 1
+        } else if !digitRun() {
+            return false
+        }
+        if i < digits.count, digits[i] == UInt8(ascii: ".") {
+            i += 1
+            guard digitRun() else { return false }
+        }
+        if i < digits.count, digits[i] == UInt8(ascii: "e") || digits[i] == UInt8(ascii: "E") {
+            i += 1
+            if i < digits.count, digits[i] == UInt8(ascii: "+") || digits[i] == UInt8(ascii: "-") { i += 1 }
+            guard digitRun() else { return false }
+        }
+        return i == digits.count
     }
 
     mutating func parseHex4() throws(JSONParseError) -> UInt32 {
