@@ -74,7 +74,7 @@ def test_the_plugin_registers_at_papermill_import_whatever_is_imported_first(plu
 
 def test_cli_parameters_with_quotes_newlines_and_unicode(plugin_env, tmp_path):
     result, output = papermill(plugin_env, tmp_path, "-p", "components", "5", "-p", "label", LABEL,
-                               "-p", "scale", "2")
+                               "-p", "scale", "2", "-p", "limit", "None")
     assert result.returncode == 0, result.stderr[-4000:]
     nb = nbformat.read(str(output), as_version=4)
     nbformat.validate(nb)
@@ -83,16 +83,18 @@ def test_cli_parameters_with_quotes_newlines_and_unicode(plugin_env, tmp_path):
     assert nb.cells[1].metadata.tags == ["parameters"]
     # `scale` is declared Double in the parameters cell: `-p scale 2` (an int to papermill) stays a Double.
     assert "let scale: Double = 2.0" in injected.source
+    assert "var limit: Int? = nil" in injected.source
     values = printed(output)
     assert values["components"] == "5"
     assert values["label scalars"] == scalars(LABEL)
     assert values["scale"] == "2.0"
-    assert values["limit"] == "nil"  # not given: the default stays
+    assert values["limit"] == "nil"
 
 
-def test_yaml_lists_dictionaries_nil_and_non_finite_numbers(plugin_env, tmp_path):
-    yaml = ("{weights: [1, 2.5, .nan, -.inf, 1e-05], table: {b: [1, 2], a: []}, "
+def test_yaml_lists_dictionaries_and_non_finite_numbers(plugin_env, tmp_path):
+    yaml = ("{weights: [1, 2.5, .nan, -.inf, 1.0e-5], table: {b: [1, 2], a: []}, "
             "mixed: [1, \"a\", [2, \"c\"]], limit: 4}")
+    # (PyYAML reads `1e-05` as a string: YAML 1.1 floats need a dot.)
     result, output = papermill(plugin_env, tmp_path, "-y", yaml)
     assert result.returncode == 0, result.stderr[-4000:]
     values = printed(output)
