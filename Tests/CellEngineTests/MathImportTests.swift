@@ -26,7 +26,7 @@ import Testing
         #expect(session.value("import Foundation\nexp(0.0) + sqrt(4.0)") == "3.0")
         // Later cells inherit `import Foundation`, whose overlay adds `lgamma(_:) -> (Double, Int)`: with a
         // type, as in any Swift script that imports Foundation, it is unambiguous.
-        #expect(session.value("let g: Double = lgamma(5.0); g + pow(2.0, 2.0)") == "7.178053830347946")
+        #expect(session.value("let g: Double = lgamma(5.0); abs(g - log(24.0)) < 1e-12") == "true")
     }
 
     @Test func theUsersOwnFunctionOfTheSameNameWins() {
