@@ -31,9 +31,10 @@ apt-install:
 	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q $$missing; \
 	fi
 
-# Python tools used by the tests (Jupyter's own clients) and by `make run`.
+# Python tools used by the tests (Jupyter's own clients) and by `make run`, and the papermill plugin.
 python-packages:
 	@if [ -f tests/requirements.txt ]; then $(PYTHON) -m pip install -q --disable-pip-version-check -r tests/requirements.txt; fi
+	$(PYTHON) -m pip install -q --disable-pip-version-check --no-deps --no-index ./integrations/papermill
 
 # One build serves `make run`, the tests and the install: the products and the test bundles in one
 # configuration (testable, so `swift test --skip-build` can use it). Building the product without tests and
