@@ -1,3 +1,14 @@
+// Why the project parses JSON itself rather than with Foundation's JSONSerialization:
+// - Errors name a line and column ("invalid JSON at line 12, column 5: …"), which `execute`, the nbgrader
+//   plug-in and the kernel show for a broken notebook or message; Foundation reports a byte offset in a
+//   debug string at best.
+// - Values come out typed (`JSONValue`), with no NSNumber guessing between Bool, Int and Double.
+// - Speed is not the reason: `JSONBenchmark` (Benchmarks/, median of 21 runs, 2026-12-05, loaded machine)
+//   parses an executed lecture 1 (280 kB) in 1.2–1.8 ms against Foundation's 3.1–5.4 ms, lecture 4 (1.07 MB)
+//   in 5.5–8.3 ms against 21 ms, and 1,000 worker frames in 1.06 ms against 1.84 ms: faster, but a
+//   trivial cell takes about 100 ms, so neither would be a bottleneck.
+// Correctness is pinned by JSONTestSuite's 318 parsing cases (Tests/NotebookJSONTests).
+
 /// Why a text is not JSON, and where.
 public struct JSONParseError: Error, Sendable, CustomStringConvertible {
     /// What is wrong.
