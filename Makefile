@@ -5,7 +5,7 @@ CONFIG ?= release
 BUILD := .build/$(CONFIG)
 PYTHON ?= python3
 APT_PACKAGES := libzmq3-dev pkg-config librsvg2-bin
-# Only for `make test`: the browser test (tests/python/test_browser.py) drives Debian's chromium, and
+# Only for `make test`: the browser test (e2e/python/test_browser.py) drives Debian's chromium, and
 # the fonts let chart text render there.
 APT_TEST_PACKAGES := chromium fonts-liberation fonts-dejavu-core
 PREFIX ?=
@@ -33,7 +33,7 @@ apt-install:
 
 # Python tools used by the tests (Jupyter's own clients) and by `make run`.
 python-packages:
-	@if [ -f tests/requirements.txt ]; then $(PYTHON) -m pip install -q --disable-pip-version-check -r tests/requirements.txt; fi
+	@if [ -f e2e/requirements.txt ]; then $(PYTHON) -m pip install -q --disable-pip-version-check -r e2e/requirements.txt; fi
 
 # One build serves `make run`, the tests and the install: the products and the test bundles in one
 # configuration (testable, so `swift test --skip-build` can use it). Building the product without tests and
@@ -83,7 +83,7 @@ TEST_BIN = $(or $(SWIFT_INFERENCE_BIN),$(CURDIR)/$(BUILD)/swift-inference)
 PYTEST_FLAGS ?= -q --durations=15 -n 2 --dist loadgroup
 
 python-tests: $(if $(SWIFT_INFERENCE_BIN),,build)
-	SWIFT_INFERENCE_BIN="$(TEST_BIN)" $(PYTHON) -m pytest $(PYTEST_FLAGS) tests/python
+	SWIFT_INFERENCE_BIN="$(TEST_BIN)" $(PYTHON) -m pytest $(PYTEST_FLAGS) e2e/python
 
 run: setup install
 	@mkdir -p out
