@@ -94,6 +94,40 @@ public final class CellSession: @unchecked Sendable {
         analysed = clock.now
         if analysis.isEmpty { return .success(CellSuccess(result: nil)) }
 
+        let output: CellCompiler.Output
+        switch compile(code, analysis: analysis) {
+        case .success(let built): output = built
+        case .failure(let failure): return .failure(failure)
+        }
+
+        if let note = restoreNote {
+            restoreNote = nil
+            onEvent(.stream(.stderr, note + "\n"))
+        }
+        if worker == nil && !history.isEmpty {
+            // The last restore could not start a worker: try again, with the earlier cells.
+            restoreAfterLoss()
+        } else if let status = worker?.exitStatus {
+            // The worker ended while no cell ran (killed from outside, out of memory): bring the state back
+            // before running the new cell, and say so.
+            restoreAfterLoss()
+            let note = "swift-inference: the worker process had ended since the last cell (\(Self.describe(status: status))); "
+                + restoredSentence(history.count)
+            onEvent(.stream(.stderr, note + "\n"))
+        }
+        do {
+            try ensureWorker()
+        } catch {
+            return .failure(CellFailure(kind: .crash, name: "WorkerError", message: "\(error)", traceback: ["\(error)"]))
+        }
+        let runStarted = clock.now
+        let run = runCell(library: output.library, moduleName: output.moduleName, timeout: options.timeout, onEvent: onEvent, onInput: onInput)
+        ranFor = clock.now - runStarted
+        return conclude(run, output: output, analysis: analysis, ranFor: ranFor, timeout: options.timeout)
+    }
+
+    /// Compiles a cell; a cell that declares something and whose module is already loaded gets a new name.
+    private func compile(_ code: String, analysis: CellAnalysis) -> Result<CellCompiler.Output, CellFailure> {
         var salt = ""
         var output: CellCompiler.Output
         do {
@@ -124,30 +158,13 @@ public final class CellSession: @unchecked Sendable {
         } catch {
             return .failure(CellFailure(kind: .compileError, name: "CompileError", message: "\(error)", traceback: ["\(error)"]))
         }
+        return .success(output)
+    }
 
-        if let note = restoreNote {
-            restoreNote = nil
-            onEvent(.stream(.stderr, note + "\n"))
-        }
-        if worker == nil && !history.isEmpty {
-            // The last restore could not start a worker: try again, with the earlier cells.
-            restoreAfterLoss()
-        } else if let status = worker?.exitStatus {
-            // The worker ended while no cell ran (killed from outside, out of memory): bring the state back
-            // before running the new cell, and say so.
-            restoreAfterLoss()
-            let note = "swift-inference: the worker process had ended since the last cell (\(Self.describe(status: status))); "
-                + restoredSentence(history.count)
-            onEvent(.stream(.stderr, note + "\n"))
-        }
-        do {
-            try ensureWorker()
-        } catch {
-            return .failure(CellFailure(kind: .crash, name: "WorkerError", message: "\(error)", traceback: ["\(error)"]))
-        }
-        let runStarted = clock.now
-        let run = runCell(library: output.library, moduleName: output.moduleName, timeout: options.timeout, onEvent: onEvent, onInput: onInput)
-        ranFor = clock.now - runStarted
+    /// The cell's result from how its run ended; a lost worker is replaced and the earlier cells restored.
+    private func conclude(
+        _ run: RunOutcome, output: CellCompiler.Output, analysis: CellAnalysis, ranFor: Duration, timeout: Duration?
+    ) -> Result<CellSuccess, CellFailure> {
         switch run {
         case .finished(let result, let types):
             let cell = CompiledCell(
@@ -186,7 +203,7 @@ public final class CellSession: @unchecked Sendable {
             restoreAfterLoss()
             let restored = history.count
             if timedOut {
-                let limit = options.timeout.map { "\($0)" } ?? "its time limit"
+                let limit = timeout.map { "\($0)" } ?? "its time limit"
                 return .failure(
                     CellFailure(
                         kind: .timedOut, name: "Timeout", message: "the cell ran longer than \(limit) and was stopped",
