@@ -37,22 +37,25 @@ let package = Package(
 
         .target(name: "NotebookJSON"),
         .testTarget(name: "NotebookJSONTests", dependencies: ["NotebookJSON"], resources: [.copy("Fixtures")]),
-        .target(name: "CellRuntime", dependencies: ["Figures", "Inference", "NotebookJSON"]),
+        // The frames a worker sends the engine, encoded and decoded in one place; small enough for the worker.
+        .target(name: "WorkerProtocol", dependencies: ["NotebookJSON"]),
+        .target(name: "CellRuntime", dependencies: ["Figures", "Inference", "WorkerProtocol"]),
         .target(
             name: "CellEngine",
             dependencies: [
                 "NotebookJSON",
+                "WorkerProtocol",
                 .product(name: "SwiftSyntax", package: "swift-syntax"),
                 .product(name: "SwiftParser", package: "swift-syntax"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
-        .testTarget(name: "CellEngineTests", dependencies: ["CellEngine"]),
+        .testTarget(name: "CellEngineTests", dependencies: ["CellEngine", "WorkerProtocol"]),
 
         .target(name: "CWorkerSupport"),
         .executableTarget(
             name: "CellWorker",
-            dependencies: ["CWorkerSupport"],
+            dependencies: ["CWorkerSupport", "WorkerProtocol"],
             // A small C-interop program around stdio and dlopen: Swift 5 mode spares it global-state ceremony.
             swiftSettings: [.swiftLanguageMode(.v5)],
             linkerSettings: [.unsafeFlags(["-Xlinker", "--export-dynamic"])]
