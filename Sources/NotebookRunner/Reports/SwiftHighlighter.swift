@@ -26,7 +26,8 @@ enum SwiftHighlighter {
             func text(_ range: Range<Int>) -> String { String(decoding: bytes[range], as: UTF8.self) }
             var cursor = 0
             for piece in tree.classifications {
-                let start = max(piece.offset, cursor), end = min(piece.endOffset, bytes.count)
+                let start = max(piece.range.lowerBound.utf8Offset, cursor)
+                let end = min(piece.range.upperBound.utf8Offset, bytes.count)
                 guard start < end else { continue }
                 if cursor < start { add(nil, text(cursor..<start)) }
                 add(cssClass(piece.kind), text(start..<end))
