@@ -211,7 +211,9 @@ def test_input_request_on_stdin(kernel):
 
 def test_stop_on_error_aborts_queued_executes(kernel):
     km, kc = kernel
-    failing = kc.execute("struct Boom: Error {}\nthrow Boom()")
+    # The failing cell sleeps first, as ipykernel's own test of this does: the queued requests must reach
+    # the kernel before the failure, and a cached cell can otherwise end before a loaded client sends them.
+    failing = kc.execute("import Foundation\nstruct Boom: Error {}\nThread.sleep(forTimeInterval: 0.5)\nthrow Boom()")
     queued = [kc.execute("1 + 1"), kc.execute("2 + 2")]
     first = shell_reply(kc, failing)
     assert first["content"]["status"] == "error"
