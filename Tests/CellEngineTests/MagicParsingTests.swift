@@ -96,4 +96,12 @@ import WorkerProtocol
         #expect(lines[2] == "#sourceLocation(file: \"<cell>\", line: 2)")
         #expect(lines[3] == "        x * 2")
     }
+
+    @Test func magicCellsAreCompleteWhenTheirSwiftIs() {
+        #expect(CodeCompleteness(checking: "%timeit f(x)") == .complete)
+        #expect(CodeCompleteness(checking: "!ls -l") == .complete)
+        #expect(CodeCompleteness(checking: "%%timeit\nfor i in 0..<3 {") == .incomplete(indent: "    "))
+        #expect(CodeCompleteness(checking: "%cd data\nlet x = (1,") != .complete)
+        #expect(CodeCompleteness(checking: "%cd data\nlet x = 1") == .complete)
+    }
 }
