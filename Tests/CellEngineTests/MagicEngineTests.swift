@@ -29,6 +29,8 @@ import Testing
         #expect(match.output.5 == "7")
         // A trivial body takes many loops before a run lasts 0.2 s.
         #expect(Int(match.output.6.replacingOccurrences(of: ",", with: ""))! >= 10_000)
+        // The setup's declarations stay inside, too.
+        #expect(throws: CellFailure.self) { try session.run("calls").0.get() }
     }
 
     @Test func timeitCompileErrorPointsAtTheCellAsWritten() throws {
@@ -221,5 +223,12 @@ import Testing
         #expect(failure.name == "UnknownMagic")
         #expect(failure.message.contains("%timeti"))
         #expect(session.run("%lsmagic").1.stdout == CellSession.magicListing)
+    }
+
+    @Test func aQuestionMarkShowsTheUsage() throws {
+        let session = try makeSession()
+        let (result, output) = session.run("%timeit?")
+        #expect(throws: Never.self) { try result.get() }
+        #expect(output.stdout.hasPrefix("%timeit [-n <loops>] [-r <runs>] <code>\n    time compiled code"))
     }
 }

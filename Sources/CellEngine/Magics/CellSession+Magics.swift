@@ -28,6 +28,11 @@ extension CellSession {
 
     private func runMagic(_ invocation: MagicInvocation) -> Result<CellSuccess, CellFailure> {
         guard let magic = Self.magic(for: invocation.line) else { return .failure(Self.unknownMagic(invocation.line)) }
+        if invocation.line.argument == "?" {
+            // `%timeit ?`, as IPython's `%timeit?`: how to call it.
+            invocation.request.onEvent(.stream(.stdout, "\(magic.usage)\n    \(magic.summary)\n"))
+            return .success(CellSuccess(result: nil))
+        }
         return magic.run(self, invocation)
     }
 

@@ -72,6 +72,8 @@ struct MagicLine: Equatable {
             name = String(found)
             rest = rest.dropFirst(found.count)
             prefixLength += marks + found.count
+            // `%timeit?` asks for help, as in IPython.
+            if rest == "?" { rest = " ?" }
         } else {
             return nil
         }
