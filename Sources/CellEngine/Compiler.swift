@@ -78,7 +78,11 @@ final class CellCompiler: @unchecked Sendable {
         return URL(fileURLWithPath: String(cString: made))
     }
 
-    func compile(code: String, analysis: CellAnalysis, history: [CompiledCell], salt: String = "") throws -> Output {
+    /// Compiles a cell, or finds it in the cache. Diagnostics are read against `diagnosticSource` (the cell
+    /// as written, when the code compiled was generated from it), else against `code`.
+    func compile(
+        code: String, analysis: CellAnalysis, history: [CompiledCell], salt: String = "", diagnosticSource: String? = nil
+    ) throws -> Output {
         let clock = ContinuousClock()
         var mark = clock.now
         func lap(_ phase: WritableKeyPath<CellTimings, Duration>) {
@@ -130,7 +134,7 @@ final class CellCompiler: @unchecked Sendable {
             includes: includes), limit: timeLimit, stop: shouldStop)
         lap(\.frontend)
         guard result.status == 0 else {
-            let parsed = Diagnostics.parse(result.output, cellFile: CodeGenerator.cellFileName, cellSource: code)
+            let parsed = Diagnostics.parse(result.output, cellFile: CodeGenerator.cellFileName, cellSource: diagnosticSource ?? code)
             if parsed.cell.isEmpty && result.status > 128 {
                 throw Failure.diagnostics(
                     cell: [], other: ["the compiler was stopped by signal \(result.status - 128) (\(String(cString: strsignal(result.status - 128))))"])

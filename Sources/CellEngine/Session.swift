@@ -32,6 +32,10 @@ public final class CellSession: @unchecked Sendable {
     private var history: [CompiledCell] = []
     private var runtimeTypes: [String: String] = [:]
     private var executionCount = 0
+    /// What `%env` set in the worker, set again in every worker that replaces it.
+    var workerEnvironment: [String: String] = [:]
+    /// Where `%cd` moved the worker, where every worker that replaces it starts; `nil` keeps the configuration's.
+    var workerDirectory: String?
     /// Where the last cell's time went.
     public private(set) var lastTimings = CellTimings()
     /// Modules loaded into the current worker, so a cell compiled twice to the same key gets a new name.
@@ -68,15 +72,32 @@ public final class CellSession: @unchecked Sendable {
         onEvent: @escaping @Sendable (CellEvent) -> Void,
         onInput: (@Sendable (InputRequest) -> String?)? = nil
     ) -> Result<CellSuccess, CellFailure> {
-        executionLock.withLock { _ in executeLocked(code, options: options, onEvent: onEvent, onInput: onInput) }
+        executionLock.withLock { _ in
+            executionCount += 1
+            interruptRequested = false
+            let request = MagicRequest(code: code, options: options, onEvent: onEvent, onInput: onInput)
+            return runMagicsOrCell(request)
+        }
     }
 
-    private func executeLocked(
+    /// How the engine runs a piece of code: an ordinary cell, or code it generated for a magic.
+    struct RunMode {
+        /// Whether the cell joins the history (its declarations stay, it is replayed after a crash).
+        var keep = true
+        /// Whether the worker reports the run's wall and CPU time after it (`%time`).
+        var timed = false
+        /// The text diagnostics are shown against, when the compiled code is not the cell as written.
+        var displaySource: String?
+        /// Answers the generated code's requests for its argument (`MagicExchange`); `nil` for ordinary cells.
+        var exchange: MagicExchangeAnswers?
+
+        static let ordinary = RunMode()
+    }
+
+    func executeLocked(
         _ code: String, options: ExecuteOptions, onEvent: @escaping @Sendable (CellEvent) -> Void,
-        onInput: (@Sendable (InputRequest) -> String?)?
+        onInput: (@Sendable (InputRequest) -> String?)?, mode: RunMode = .ordinary
     ) -> Result<CellSuccess, CellFailure> {
-        interruptRequested = false
-        executionCount += 1
         let clock = ContinuousClock()
         let started = clock.now
         compiler.timings = CellTimings()
@@ -95,7 +116,7 @@ public final class CellSession: @unchecked Sendable {
         if analysis.isEmpty { return .success(CellSuccess(result: nil)) }
 
         let output: CellCompiler.Output
-        switch compile(code, analysis: analysis) {
+        switch compile(code, analysis: analysis, displaySource: mode.displaySource ?? code) {
         case .success(let built): output = built
         case .failure(let failure): return .failure(failure)
         }
@@ -121,17 +142,19 @@ public final class CellSession: @unchecked Sendable {
             return .failure(CellFailure(kind: .crash, name: "WorkerError", message: "\(error)", traceback: ["\(error)"]))
         }
         let runStarted = clock.now
-        let run = runCell(library: output.library, moduleName: output.moduleName, timeout: options.timeout, onEvent: onEvent, onInput: onInput)
+        let run = runCell(
+            library: output.library, moduleName: output.moduleName, timeout: options.timeout, onEvent: onEvent,
+            onInput: mode.exchange.map { $0.answer } ?? onInput, timed: mode.timed)
         ranFor = clock.now - runStarted
-        return conclude(run, output: output, analysis: analysis, ranFor: ranFor, timeout: options.timeout)
+        return conclude(run, output: output, analysis: analysis, ranFor: ranFor, timeout: options.timeout, keep: mode.keep)
     }
 
     /// Compiles a cell; a cell that declares something and whose module is already loaded gets a new name.
-    private func compile(_ code: String, analysis: CellAnalysis) -> Result<CellCompiler.Output, CellFailure> {
+    private func compile(_ code: String, analysis: CellAnalysis, displaySource: String) -> Result<CellCompiler.Output, CellFailure> {
         var salt = ""
         var output: CellCompiler.Output
         do {
-            output = try compiler.compile(code: code, analysis: analysis, history: history)
+            output = try compiler.compile(code: code, analysis: analysis, history: history, diagnosticSource: displaySource)
             // A cell that declares nothing (`1 + 1`, a loop, a plot) has no globals to set up again: running
             // it once more calls the entry point of the library already loaded, with no compiler. A cell
             // that declares something gets a fresh module, so its declarations are new ones.
@@ -139,7 +162,8 @@ public final class CellSession: @unchecked Sendable {
             while analysis.exportsAnything && loadedModules.contains(output.moduleName) {
                 salt = "rerun \(attempt)"
                 attempt += 1
-                output = try compiler.compile(code: code, analysis: analysis, history: history, salt: salt)
+                output = try compiler.compile(
+                    code: code, analysis: analysis, history: history, salt: salt, diagnosticSource: displaySource)
             }
         } catch let stopped as ProcessRunner.Stopped {
             if stopped.timedOut {
@@ -154,7 +178,7 @@ public final class CellSession: @unchecked Sendable {
                     traceback: ["Interrupted: the compiler was stopped; earlier cells are unchanged."]))
         } catch CellCompiler.Failure.diagnostics(let cellDiagnostics, let other) {
             let mapped = cellDiagnostics.map { Self.unshift($0, by: analysis.isolationInsertions) }
-            return .failure(compileFailure(mapped, other: other, code: code))
+            return .failure(compileFailure(mapped, other: other, code: displaySource))
         } catch {
             return .failure(CellFailure(kind: .compileError, name: "CompileError", message: "\(error)", traceback: ["\(error)"]))
         }
@@ -163,9 +187,12 @@ public final class CellSession: @unchecked Sendable {
 
     /// The cell's result from how its run ended; a lost worker is replaced and the earlier cells restored.
     private func conclude(
-        _ run: RunOutcome, output: CellCompiler.Output, analysis: CellAnalysis, ranFor: Duration, timeout: Duration?
+        _ run: RunOutcome, output: CellCompiler.Output, analysis: CellAnalysis, ranFor: Duration, timeout: Duration?,
+        keep: Bool
     ) -> Result<CellSuccess, CellFailure> {
         switch run {
+        case .finished(let result, _) where !keep:
+            return .success(CellSuccess(result: result))
         case .finished(let result, let types):
             let cell = CompiledCell(
                 moduleName: output.moduleName, cacheKey: output.cacheKey, library: output.library, analysis: analysis,
@@ -232,12 +259,17 @@ public final class CellSession: @unchecked Sendable {
     public func restart() throws {
         interrupt()
         try executionLock.withLock { _ in
-            stopWorker()
-            history.removeAll()
-            runtimeTypes.removeAll()
+            try forgetCells()
             executionCount = 0
-            try startWorker()
         }
+    }
+
+    /// Forgets every cell and starts a fresh worker (in the folder and environment the magics set).
+    func forgetCells() throws {
+        stopWorker()
+        history.removeAll()
+        runtimeTypes.removeAll()
+        try startWorker()
     }
 
     /// Stops the worker. The session cannot be used afterwards.
@@ -258,7 +290,7 @@ public final class CellSession: @unchecked Sendable {
         executionLock.withLock { _ in newestDeclarations() }
     }
 
-    private func newestDeclarations() -> [CellDeclaration] {
+    func newestDeclarations() -> [CellDeclaration] {
         var newest: [String: CellDeclaration] = [:]
         var order: [String] = []
         for cell in history {
@@ -306,11 +338,11 @@ public final class CellSession: @unchecked Sendable {
     /// Every wait on the mailbox is at most 250 ms, and the interrupt flag is checked between waits.
     private func runCell(
         library: String, moduleName: String, timeout: Duration?, onEvent: (@Sendable (CellEvent) -> Void)?,
-        onInput: (@Sendable (InputRequest) -> String?)?
+        onInput: (@Sendable (InputRequest) -> String?)?, timed: Bool = false
     ) -> RunOutcome {
         guard let worker else { return .died(0, "") }
         loadedModules.insert(moduleName)
-        let runNumber = worker.run(entry: "\(moduleName)_main", library: library)
+        let runNumber = worker.run(entry: "\(moduleName)_main", library: library, timed: timed)
         var run = CellRun(moduleName: moduleName, runNumber: runNumber, timeout: timeout, onEvent: onEvent)
         while true {
             if run.killedBecause == nil, let reason = run.reasonToStop(interrupted: interruptRequested) {
@@ -462,7 +494,9 @@ public final class CellSession: @unchecked Sendable {
     static let startLimit: Duration = .seconds(60)
 
     private func startWorker() throws {
-        let process = try WorkerProcess(configuration: configuration)
+        var setup = configuration
+        if let workerDirectory { setup.workingDirectory = workerDirectory }
+        let process = try WorkerProcess(configuration: setup, environment: workerEnvironment)
         // Wait for the worker to say it is ready (it has loaded the support library).
         let clock = ContinuousClock()
         let deadline = clock.now + Self.startLimit

@@ -47,7 +47,9 @@ final class WorkerProcess: @unchecked Sendable {
     /// Whether the worker has exited and was reaped.
     var hasExited: Bool { life.withLock { $0.hasExited } }
 
-    init(configuration: EngineConfiguration) throws {
+    /// Starts a worker for `configuration`, with `environment` set on top of this process's own (what
+    /// `%env` set in the worker it replaces).
+    init(configuration: EngineConfiguration, environment overrides: [String: String] = [:]) throws {
         let nonce = (0..<4).map { _ in String(UInt32.random(in: .min ... .max), radix: 16) }.joined()
         var outPipe: [Int32] = [0, 0]
         var errPipe: [Int32] = [0, 0]
@@ -81,7 +83,7 @@ final class WorkerProcess: @unchecked Sendable {
         posix_spawnattr_setsigmask(&attributes, &emptyMask)
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
 
-        var environment = ProcessInfo.processInfo.environment
+        var environment = ProcessInfo.processInfo.environment.merging(overrides) { _, set in set }
         environment["SWIFT_INFERENCE_CHANNEL"] = nonce
         environment["SWIFT_INFERENCE_REPLY_FD"] = "3"
         environment["SWIFT_BACKTRACE"] = "enable=no"
@@ -133,10 +135,11 @@ final class WorkerProcess: @unchecked Sendable {
     /// How many `run` commands were sent; the worker numbers its `done` records the same way.
     private(set) var runsSent = 0
 
-    /// Sends a command to run a cell library's entry point; returns the run's number.
-    func run(entry: String, library: String) -> Int {
+    /// Sends a command to run a cell library's entry point; returns the run's number. A `timed` run ends
+    /// with `%time`'s report of its wall and CPU time, measured in the worker around the entry point.
+    func run(entry: String, library: String, timed: Bool = false) -> Int {
         runsSent += 1
-        send("run \(entry) \(library)")
+        send("\(timed ? "time" : "run") \(entry) \(library)")
         return runsSent
     }
 

@@ -6,6 +6,7 @@
 //   fd 2  a pipe: what cells write to standard error, and the runtime's crash messages
 //   fd 3  a pipe of commands from the engine, one per line:
 //           run <entry-symbol> <path-to-library>
+//           time <entry-symbol> <path-to-library>   (as `run`, then `%time`'s report on fd 1)
 //           exit
 //         and, while a cell waits for input, the replies to its input requests.
 //   fd 4  a pipe to the engine that carries a copy of each `done` record, one per line. It is out of the
@@ -50,6 +51,35 @@ func finish(_ end: WorkerFrame.CellEnd) {
     }
 }
 
+/// Wall-clock (monotonic) and CPU time since it was made; CPU time is the whole worker's, every thread.
+struct Stopwatch {
+    let wall: Double
+    let cpu: (user: Double, system: Double)
+
+    init() {
+        wall = Stopwatch.monotonic()
+        cpu = Stopwatch.processTimes()
+    }
+
+    func elapsed() -> (wall: Double, user: Double, system: Double) {
+        let now = Stopwatch.processTimes()
+        return (Stopwatch.monotonic() - wall, now.user - cpu.user, now.system - cpu.system)
+    }
+
+    static func monotonic() -> Double {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return Double(now.tv_sec) + Double(now.tv_nsec) * 1e-9
+    }
+
+    static func processTimes() -> (user: Double, system: Double) {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) * 1e-6 }
+        return (seconds(usage.ru_utime), seconds(usage.ru_stime))
+    }
+}
+
 func fail(_ message: String) -> Never {
     fputs("swift-inference-worker: \(message)\n", stderr)
     exit(70)
@@ -76,6 +106,8 @@ guard CommandLine.arguments.count >= 2 else {
     fail("usage: swift-inference-worker <libNotebookSupport.so> [<working folder>]")
 }
 cw_close_inherited_descriptors()
+// The command and status pipes are the worker's own: a program a cell starts (`!command`) must not inherit them.
+for descriptor in [commandDescriptor, statusDescriptor] { _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC) }
 // The engine's memory limit for cells: the data segment (heap, anonymous mappings, thread stacks).
 if let raw = getenv("SWIFT_INFERENCE_WORKER_MEMORY_LIMIT"), let limit = UInt64(String(cString: raw)), limit > 0 {
     var bound = rlimit(rlim_cur: rlim_t(limit), rlim_max: rlim_t(limit))
@@ -97,12 +129,14 @@ typealias SendEvent = @convention(c) (UnsafePointer<CChar>) -> Void
 typealias ReportError = @convention(c) (UnsafeRawPointer?) -> Void
 typealias ReadLine = @convention(c) () -> UnsafeMutablePointer<CChar>?
 typealias RunJob = @convention(c) () -> Void
+typealias ReportTiming = @convention(c) (Double, Double, Double) -> Void
 typealias MainExecutor = @convention(c) (UnsafeMutablePointer<UnsafeMutableRawPointer?>, UnsafeMutablePointer<UInt>) -> Void
 let sendEvent = loadSymbol(support, "swift_inference_send_event", as: SendEvent.self)
 let reportError = loadSymbol(support, "swift_inference_report_thrown_error", as: ReportError.self)
 let readInputLine = loadSymbol(support, "swift_inference_read_input_line", as: ReadLine.self)
 let runMainJob = loadSymbol(support, "swift_inference_run_main_job", as: RunJob.self)
 let mainExecutor = loadSymbol(support, "swift_inference_main_executor", as: MainExecutor.self)
+let reportTiming = loadSymbol(support, "swift_inference_report_timing", as: ReportTiming.self)
 cw_install_hooks(reportError, readInputLine)
 _ = cw_register_support_library(unsafeBitCast(sendEvent, to: UnsafeRawPointer.self), CommandLine.arguments[1])
 var executorIdentity: UnsafeMutableRawPointer?
@@ -116,7 +150,7 @@ send(.ready)
 while let command = readCommand() {
     let parts = command.split(separator: " ", maxSplits: 2).map(String.init)
     switch parts.first {
-    case "run" where parts.count == 3:
+    case "run" where parts.count == 3, "time" where parts.count == 3:
         // Acknowledged at once, so the engine can tell a lost command from a long cell.
         runCount += 1
         send(.started)
@@ -134,8 +168,14 @@ while let command = readCommand() {
         // Its address range, so that a crash report can name the cell's line.
         _ = cw_register_cell_library(entry, parts[2])
         var exitStatus: Int32 = 0
+        let before = Stopwatch()
         let outcome = cw_run_cell(unsafeBitCast(entry, to: cw_cell_entry.self), 512 << 20, &exitStatus)
         fflush(nil)
+        if parts[0] == "time", Int(outcome) == Int(CW_CELL_FINISHED) {
+            let spent = before.elapsed()
+            reportTiming(spent.wall, spent.user, spent.system)
+            fflush(nil)
+        }
         switch Int(outcome) {
         case Int(CW_CELL_FINISHED): finish(.finished)
         case Int(CW_CELL_EXITED): finish(.exited(status: exitStatus))

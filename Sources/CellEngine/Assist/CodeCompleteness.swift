@@ -24,6 +24,17 @@ public enum CodeCompleteness: Sendable, Hashable {
             self = .complete
             return
         }
+        // Magic lines are complete; the Swift after them, or below a cell magic, decides.
+        switch MagicCell(code) {
+        case .swift:
+            break
+        case .lines(_, let remainder):
+            self = remainder.map(CodeCompleteness.init(checking:)) ?? .complete
+            return
+        case .cell(_, let body):
+            self = CodeCompleteness(checking: body)
+            return
+        }
         let tree = Parser.parse(source: code)
         let end = Self.endOfText(code)
         var missingAtEnd = false
