@@ -10,7 +10,8 @@ let package = Package(
         // The process that loads and runs compiled cells.
         .executable(name: "swift-inference-worker", targets: ["CellWorker"]),
         // What every compiled cell links against and sees without an import.
-        .library(name: "NotebookSupport", type: .dynamic, targets: ["CellRuntime", "Inference", "Figures"]),
+        .library(name: "NotebookSupport", type: .dynamic, targets: ["CellRuntime", "Inference", "Figures", "NumericsCore"]),
+        .library(name: "NumericsCore", targets: ["NumericsCore"]),
         .library(name: "Inference", targets: ["Inference"]),
         .library(name: "Figures", targets: ["Figures"]),
         .library(name: "CellEngine", targets: ["CellEngine"]),
@@ -23,12 +24,16 @@ let package = Package(
     targets: [
         // MARK: The library students use
 
-        // Wide (AVX2) matrix kernels chosen at run time; imported internally by Inference only.
+        // Wide (AVX2 / AVX-512) matrix kernels chosen at run time; hidden inside NumericsCore.
         .target(name: "CInferenceKernels"),
-        .target(name: "Inference", dependencies: ["CInferenceKernels"]),
-        .testTarget(name: "InferenceTests", dependencies: ["Inference"]),
+        // Each numerical algorithm once: Cholesky, log-space reductions, SIMD math, dense kernels,
+        // the pair worker, sample means, decimal text. Imported internally by Inference and Figures.
+        .target(name: "NumericsCore", dependencies: ["CInferenceKernels"]),
+        .testTarget(name: "NumericsCoreTests", dependencies: ["NumericsCore"]),
+        .target(name: "Inference", dependencies: ["NumericsCore"]),
+        .testTarget(name: "InferenceTests", dependencies: ["Inference", "NumericsCore"]),
 
-        .target(name: "Figures"),
+        .target(name: "Figures", dependencies: ["NumericsCore"]),
         .testTarget(name: "FiguresTests", dependencies: ["Figures"], exclude: ["Snapshots"]),
 
         // MARK: Running cells

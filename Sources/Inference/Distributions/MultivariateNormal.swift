@@ -1,3 +1,4 @@
+internal import NumericsCore
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -149,7 +150,7 @@ public struct MultivariateNormal: Distribution, Hashable, CustomStringConvertibl
     /// - Throws: `InferenceError(.dimensionMismatch)` when `x` has the wrong length.
     public func logDensity(_ x: [Double]) throws -> Double {
         let m = try mahalanobisSquared(x)
-        return -0.5 * (Double(dimension) * _LogConstants.logTwoPi + logDeterminant + m)
+        return -0.5 * (Double(dimension) * MathConstants.logTwoPi + logDeterminant + m)
     }
 
     /// A draw μ + L ε with ε ~ N(0, I).

@@ -1,3 +1,4 @@
+internal import NumericsCore
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -49,7 +50,7 @@ public struct Normal: UnivariateDistribution, Hashable, CustomStringConvertible 
     /// log N(x; μ, σ²) = −½ log 2π − log σ − (x − μ)²/(2σ²). A NaN `x` gives NaN.
     public func logDensity(_ x: Double) -> Double {
         let z = (x - mean) / standardDeviation
-        return -0.5 * _LogConstants.logTwoPi - log(standardDeviation) - 0.5 * z * z
+        return -0.5 * MathConstants.logTwoPi - log(standardDeviation) - 0.5 * z * z
     }
 
     /// The cumulative distribution function P(X ≤ x).

@@ -1,4 +1,4 @@
-// A second thread for the training loop's two-shard minibatch steps.
+// A second thread for the VAE training loop's two-shard minibatch steps.
 //
 // A step on the digits takes 50–150 µs. Handing its second shard to the shared thread pool
 // (`DispatchQueue.concurrentPerform`) wakes a sleeping thread each time — a futex wake-up and a
@@ -22,17 +22,20 @@ import Musl
 import Darwin
 #endif
 
-final class _AmPairWorker: @unchecked Sendable {
+/// A second thread for a loop that splits each short step in two halves: `run(_:_:)` runs one half here
+/// and the other on the worker, and returns when both are done. Get one with `acquire()` and give it
+/// back with `release(_:)`.
+public final class PairWorker: @unchecked Sendable {
     /// Idle workers, kept for the next training run.
-    private static let pool = Mutex<[_AmPairWorker]>([])
+    private static let pool = Mutex<[PairWorker]>([])
 
     /// A worker from the pool, or a new one.
-    static func acquire() -> _AmPairWorker {
-        pool.withLock { $0.popLast() } ?? _AmPairWorker()
+    public static func acquire() -> PairWorker {
+        pool.withLock { $0.popLast() } ?? PairWorker()
     }
 
     /// Gives a worker back to the pool once its training run is over.
-    static func release(_ worker: _AmPairWorker) {
+    public static func release(_ worker: PairWorker) {
         pool.withLock { $0.append(worker) }
     }
 
@@ -62,9 +65,9 @@ final class _AmPairWorker: @unchecked Sendable {
         var handle = pthread_t()
         let status = pthread_create(&handle, nil, { raw in
             #if canImport(Darwin)
-            let worker = Unmanaged<_AmPairWorker>.fromOpaque(raw).takeRetainedValue()
+            let worker = Unmanaged<PairWorker>.fromOpaque(raw).takeRetainedValue()
             #else
-            let worker = Unmanaged<_AmPairWorker>.fromOpaque(raw!).takeRetainedValue()
+            let worker = Unmanaged<PairWorker>.fromOpaque(raw!).takeRetainedValue()
             #endif
             worker.loop()
             return nil
@@ -72,7 +75,7 @@ final class _AmPairWorker: @unchecked Sendable {
         if status == 0 {
             thread = handle
         } else {
-            Unmanaged<_AmPairWorker>.fromOpaque(context).release()
+            Unmanaged<PairWorker>.fromOpaque(context).release()
         }
     }
 
@@ -83,7 +86,7 @@ final class _AmPairWorker: @unchecked Sendable {
 
     /// Runs `other` on the worker and `here` on the calling thread, and returns when both are done.
     /// Without a worker thread (creation failed) both run here, one after the other.
-    func run(_ here: () -> Void, _ other: () -> Void) {
+    public func run(_ here: () -> Void, _ other: () -> Void) {
         guard thread != nil else {
             here()
             other()
@@ -110,7 +113,7 @@ final class _AmPairWorker: @unchecked Sendable {
 
     /// Stops and joins the thread (unused by the training loop, which returns workers to the pool;
     /// kept for tests).
-    func stop() {
+    public func stop() {
         guard let thread else { return }
         state.store(State.stopping.rawValue, ordering: .releasing)
         pthread_mutex_lock(&mutex)
