@@ -16,6 +16,23 @@ import Testing
         #expect(SIMDMath.softplus(-800) == 0)
     }
 
+    /// The E-step's exp for x ≤ 0 against the C library, down to the clamp at −708.
+    @Test func expNonPositiveIsAccurate() {
+        var g = TestGenerator(seed: 27)
+        var worst = 0.0
+        for _ in 0..<5_000 {
+            let x = SIMD4<Double>(-700 * g.nextUniform(), -10 * g.nextUniform(), -g.nextUniform(), -1e-9 * g.nextUniform())
+            let y = SIMDMath.expNonPositive(x)
+            for lane in 0..<4 {
+                let reference = Foundation.exp(x[lane])
+                worst = max(worst, abs(y[lane] - reference) / reference)
+            }
+        }
+        #expect(worst < 4e-16, "worst relative error \(worst)")
+        let edge = SIMDMath.expNonPositive(SIMD4(0, -.infinity, .nan, -800))
+        #expect(edge[0] == 1 && edge[1] > 0 && edge[1] < 1e-300 && edge[2].isNaN && edge[3] < 1e-300)
+    }
+
     /// The vector exp's lanes do not depend on their neighbours.
     @Test func vectorLanesAreIndependent() {
         let v = SIMDMath.exp(SIMD4<Double>(-1, 0.5, .nan, -2000))

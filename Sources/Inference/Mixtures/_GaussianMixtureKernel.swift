@@ -18,7 +18,7 @@ import Darwin
 // keeps the covariance update free of cancellation: Σₖ' = Σ rδδᵀ / nₖ − ΔΔᵀ with Δ = Σ rδ / nₖ small.
 //
 // Rows are processed four at a time, one per SIMD lane (the data is copied once per fit into blocks of
-// four rows, `_BlockedRows`), and the exponentials use a vectorised exp (`SIMDMath.exp`). Blocks are grouped
+// four rows, `_BlockedRows`), and the exponentials use a vectorised exp (`SIMDMath.expNonPositive`). Blocks are grouped
 // into chunks of a fixed size; every chunk writes its own partial sums and the chunks are added in
 // order, so the result does not depend on the number of threads.
 
@@ -289,7 +289,7 @@ func _passChunk<D: _Dimension>(
         }
         var sum = _Lanes()
         for c in 0..<k {
-            let e = SIMDMath.exp(logp[c] - best)
+            let e = SIMDMath.expNonPositive(logp[c] - best)
             logp[c] = e
             sum += e
         }

@@ -25,16 +25,7 @@ extension DenseKernels {
         _ a: [Double], _ b: [Double], rows: Int, n: Int, m: Int, path: KernelPath = .current
     ) -> [Double] {
         precondition(a.count == rows * n && b.count == rows * m)
-        var c = [Double](repeating: .nan, count: n * m)
-        a.withUnsafeBufferPointer { ap in
-            b.withUnsafeBufferPointer { bp in
-                c.withUnsafeMutableBufferPointer { cp in
-                    matMulTN(
-                        ap.baseAddress!, bp.baseAddress!, cp.baseAddress!, rows: rows, n: n, m: m, path: path)
-                }
-            }
-        }
-        return c
+        return product(a, b, count: n * m) { matMulTN($0, $1, $2, rows: rows, n: n, m: m, path: path) }
     }
 
     /// A · Bᵀ for A (n×k) and B (m×k).
@@ -42,16 +33,7 @@ extension DenseKernels {
         _ a: [Double], _ b: [Double], n: Int, k: Int, m: Int, path: KernelPath = .current
     ) -> [Double] {
         precondition(a.count == n * k && b.count == m * k)
-        var c = [Double](repeating: .nan, count: n * m)
-        a.withUnsafeBufferPointer { ap in
-            b.withUnsafeBufferPointer { bp in
-                c.withUnsafeMutableBufferPointer { cp in
-                    matMulNT(
-                        ap.baseAddress!, bp.baseAddress!, cp.baseAddress!, n: n, k: k, m: m, path: path)
-                }
-            }
-        }
-        return c
+        return product(a, b, count: n * m) { matMulNT($0, $1, $2, n: n, k: k, m: m, path: path) }
     }
 
     /// Column sums of a rows×columns matrix.
@@ -86,5 +68,19 @@ extension DenseKernels {
             }
         }
         return (value, c)
+    }
+
+    /// A new result of `count` entries (NaN until written) that `body` fills from `a` and `b`.
+    private static func product(
+        _ a: [Double], _ b: [Double], count: Int,
+        _ body: (UnsafePointer<Double>, UnsafePointer<Double>, UnsafeMutablePointer<Double>) -> Void
+    ) -> [Double] {
+        var c = [Double](repeating: .nan, count: count)
+        a.withUnsafeBufferPointer { ap in
+            b.withUnsafeBufferPointer { bp in
+                c.withUnsafeMutableBufferPointer { cp in body(ap.baseAddress!, bp.baseAddress!, cp.baseAddress!) }
+            }
+        }
+        return c
     }
 }
