@@ -154,9 +154,8 @@ struct InstallCommand: ParsableCommand {
             ),
             (sourceLibrary, root.appendingPathComponent("lib/libNotebookSupport.so"), 0o755),
         ]
-        // NotebookJSON is imported (internally) by CellRuntime, and NumericsCore by Inference and Figures,
-        // so loading those modules needs them too.
-        for module in LibrarySymbolIndex.libraryModules + ["NotebookJSON", "NumericsCore"] {
+        // NotebookJSON is imported (internally) by CellRuntime, so loading CellRuntime needs it too.
+        for module in LibrarySymbolIndex.libraryModules + ["NotebookJSON"] {
             for suffix in ["swiftmodule", "swiftdoc", "swiftsourceinfo"] {
                 let file = sourceModules.appendingPathComponent("\(module).\(suffix)")
                 if suffix != "swiftmodule" && !fileManager.fileExists(atPath: file.path) { continue }

@@ -1,4 +1,4 @@
-internal import NumericsCore
+@_implementationOnly import NumericsCore
 
 /// Locale-independent number formatting, used for SVG coordinates, tick labels and table cells.
 ///

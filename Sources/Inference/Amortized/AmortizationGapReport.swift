@@ -5,7 +5,7 @@ import Musl
 #else
 import Darwin
 #endif
-internal import NumericsCore
+@_implementationOnly import NumericsCore
 
 /// Settings for `VAE.amortizationGapReport`.
 public struct AmortizationGapOptions: Sendable, Hashable {

@@ -1,4 +1,4 @@
-internal import NumericsCore
+@_implementationOnly import NumericsCore
 import Dispatch
 
 /// Settings for `VAE.train`.

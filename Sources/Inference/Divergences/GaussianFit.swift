@@ -5,7 +5,7 @@ import Musl
 #else
 import Darwin
 #endif
-internal import NumericsCore
+@_implementationOnly import NumericsCore
 
 /// A single Gaussian fitted to a 1-D target by minimising a KL divergence.
 public struct GaussianFit: Sendable, Hashable, CustomStringConvertible {

@@ -5,7 +5,7 @@ import Musl
 #else
 import Darwin
 #endif
-internal import NumericsCore
+@_implementationOnly import NumericsCore
 
 /// A Monte Carlo estimate: the value, its standard error and the number of samples behind it.
 ///

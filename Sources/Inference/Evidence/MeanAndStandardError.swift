@@ -1,4 +1,4 @@
-internal import NumericsCore
+@_implementationOnly import NumericsCore
 
 /// A Monte Carlo or across-examples average together with its standard error.
 ///

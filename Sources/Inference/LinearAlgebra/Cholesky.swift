@@ -1,4 +1,4 @@
-internal import NumericsCore
+@_implementationOnly import NumericsCore
 
 /// The Cholesky factorisation `A = L Lᵀ` of a symmetric positive-definite matrix.
 ///

@@ -1,4 +1,4 @@
-internal import NumericsCore
+@_implementationOnly import NumericsCore
 
 /// log Σᵢ exp(xᵢ), computed without overflow or underflow.
 ///
@@ -31,23 +31,40 @@ public func logAddExp(_ a: Double, _ b: Double) -> Double {
 /// underflow. Two accumulators can be merged (for work split across threads). The arithmetic is
 /// `NumericsCore.LogSpace.Accumulator`'s.
 public struct LogSumExpAccumulator: Sendable, Hashable {
-    private var base = LogSpace.Accumulator()
-
+    // Plain fields, not the core's type: NumericsCore is imported implementation-only, so no public
+    // layout of Inference may contain one of its types.
     /// The largest term seen so far.
-    public var maximum: Double { base.maximum }
+    public private(set) var maximum: Double = -.infinity
     /// Σ exp(xᵢ − maximum).
-    public var scaledSum: Double { base.scaledSum }
+    public private(set) var scaledSum: Double = 0
     /// How many terms were added.
-    public var count: Int { base.count }
+    public private(set) var count: Int = 0
 
     public init() {}
 
     /// Adds a term given by its logarithm.
-    public mutating func add(_ logTerm: Double) { base.add(logTerm) }
+    public mutating func add(_ logTerm: Double) {
+        var core = self.core
+        core.add(logTerm)
+        self.core = core
+    }
 
     /// Adds every term of another accumulator.
-    public mutating func merge(_ other: LogSumExpAccumulator) { base.merge(other.base) }
+    public mutating func merge(_ other: LogSumExpAccumulator) {
+        var core = self.core
+        core.merge(other.core)
+        self.core = core
+    }
 
     /// log Σ exp(xᵢ) of the terms so far (−∞ when none).
-    public var value: Double { base.value }
+    public var value: Double { core.value }
+
+    private var core: LogSpace.Accumulator {
+        get { LogSpace.Accumulator(maximum: maximum, scaledSum: scaledSum, count: count) }
+        set {
+            maximum = newValue.maximum
+            scaledSum = newValue.scaledSum
+            count = newValue.count
+        }
+    }
 }

@@ -1,4 +1,4 @@
-internal import NumericsCore
+@_implementationOnly import NumericsCore
 
 /// A fully connected feed-forward network: a stack of affine layers, each followed by an activation.
 ///

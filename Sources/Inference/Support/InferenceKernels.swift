@@ -1,4 +1,4 @@
-internal import NumericsCore
+@_implementationOnly import NumericsCore
 
 /// Which matrix kernels Inference runs on this machine, for benchmarks and diagnostics.
 /// Not part of the supported API (SPI).

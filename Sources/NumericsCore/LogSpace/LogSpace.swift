@@ -120,6 +120,13 @@ public enum LogSpace {
 
         public init() {}
 
+        /// Resumes from a state read off another accumulator (`maximum`, `scaledSum`, `count`).
+        public init(maximum: Double, scaledSum: Double, count: Int) {
+            self.maximum = maximum
+            self.scaledSum = scaledSum
+            self.count = count
+        }
+
         /// Adds a term given by its logarithm.
         public mutating func add(_ logTerm: Double) {
             count += 1
