@@ -4,7 +4,7 @@
 # when JupyterHub starts the container). docs/deploy.md says how to build, run and size it.
 #
 # The kernel is built and installed by scripts/install.sh, the same steps as `make install` and
-# binder/postBuild; tests/python/test_install.py runs that script as uid 1000 outside a container.
+# binder/postBuild; e2e/python/test_install.py runs that script as uid 1000 outside a container.
 #
 #   docker build -t swift-inference .
 #   docker run -p 8888:8888 swift-inference

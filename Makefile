@@ -4,8 +4,8 @@ SWIFT ?= swift
 CONFIG ?= release
 BUILD := .build/$(CONFIG)
 PYTHON ?= python3
-APT_PACKAGES := libzmq3-dev pkg-config librsvg2-bin
-# Only for `make test`: the browser test (tests/python/test_browser.py) drives Debian's chromium, and
+APT_PACKAGES := libzmq3-dev pkg-config librsvg2-bin zlib1g-dev
+# Only for `make test`: the browser test (e2e/python/test_browser.py) drives Debian's chromium, and
 # the fonts let chart text render there.
 APT_TEST_PACKAGES := chromium fonts-liberation fonts-dejavu-core
 PREFIX ?=
@@ -31,9 +31,10 @@ apt-install:
 	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q $$missing; \
 	fi
 
-# Python tools used by the tests (Jupyter's own clients) and by `make run`.
+# Python tools used by the tests (Jupyter's own clients) and by `make run`, and the papermill plugin.
 python-packages:
-	@if [ -f tests/requirements.txt ]; then $(PYTHON) -m pip install -q --disable-pip-version-check -r tests/requirements.txt; fi
+	@if [ -f e2e/requirements.txt ]; then $(PYTHON) -m pip install -q --disable-pip-version-check -r e2e/requirements.txt; fi
+	$(PYTHON) -m pip install -q --disable-pip-version-check --no-deps --no-index ./integrations/papermill
 
 # One build serves `make run`, the tests and the install: the products and the test bundles in one
 # configuration (testable, so `swift test --skip-build` can use it). Building the product without tests and
@@ -50,28 +51,40 @@ build: system-packages
 install: build
 	SWIFT_INFERENCE_BUILT="$(BUILD)" scripts/install.sh $(if $(PREFIX),--prefix $(PREFIX),--user)
 
-# Swift suites, then the Python suites that drive the installed kernel and the runner through Jupyter's
-# own clients (jupyter_kernel_test, jupyter_client, nbclient, nbconvert, papermill).
-# Each phase's wall time is printed at the end (artifacts/test-times.txt).
+# The build, then the Swift suites and the Python suites at once (they share nothing but the build): the
+# Python suites drive the kernel and the runner through Jupyter's own clients (jupyter_kernel_test,
+# jupyter_client, nbclient, nbconvert, papermill, nbgrader, JupyterLab). The Python output streams; the Swift
+# suites' goes to artifacts/swift-tests.log and is shown after (all of it when they failed). Either failing
+# fails `make test`. Each phase's wall time is printed at the end (artifacts/test-times.txt).
 test: test-system-packages setup
 	@mkdir -p artifacts; : > artifacts/test-times.txt
-	@start=$$(date +%s); $(MAKE) --no-print-directory build; status=$$?; \
-	  echo "build          $$(( $$(date +%s) - start )) s" >> artifacts/test-times.txt; exit $$status
-	@start=$$(date +%s); $(MAKE) --no-print-directory swift-tests; status=$$?; \
-	  echo "swift tests    $$(( $$(date +%s) - start )) s" >> artifacts/test-times.txt; exit $$status
-	@start=$$(date +%s); $(MAKE) --no-print-directory python-tests; status=$$?; \
-	  echo "python tests   $$(( $$(date +%s) - start )) s" >> artifacts/test-times.txt; exit $$status
-	@echo "== time per phase =="; cat artifacts/test-times.txt
+	@$(call timed,build,build)
+	@( $(call timed,swift-tests,swift tests) ) > artifacts/swift-tests.log 2>&1 & swift=$$!; \
+	  ( $(call timed,python-tests SWIFT_INFERENCE_BIN="$(TEST_BIN)",python tests) ); python=$$?; \
+	  wait $$swift; swift=$$?; \
+	  echo "== swift tests (artifacts/swift-tests.log) =="; \
+	  if [ $$swift = 0 ]; then tail -n 5 artifacts/swift-tests.log; else cat artifacts/swift-tests.log; fi; \
+	  echo "== time per phase =="; cat artifacts/test-times.txt; \
+	  [ $$swift = 0 ] && [ $$python = 0 ]
 
-test-python: test-system-packages setup build python-tests
+# $(call timed,TARGET,LABEL): makes TARGET and appends its wall time under LABEL to artifacts/test-times.txt.
+timed = start=$$(date +%s); $(MAKE) --no-print-directory $(1); status=$$?; \
+  printf '%-13s %5d s%s\n' "$(2)" $$(( $$(date +%s) - start )) "$$([ $$status = 0 ] || echo "   FAILED")" \
+  >> artifacts/test-times.txt; exit $$status
+
+test-python: test-system-packages setup python-tests
 
 swift-tests:
 	$(SWIFT) test -c $(CONFIG) -Xswiftc -enable-testing --skip-build
 
-python-tests:
-	@if ls tests/python/test_*.py >/dev/null 2>&1; then \
-	  $(MAKE) --no-print-directory install && $(PYTHON) -m pytest -q --durations=15 tests/python; \
-	else echo "no Python tests yet"; fi
+# The executable the Python suites test: SWIFT_INFERENCE_BIN when given (then nothing is built), else this
+# build's. conftest.py installs it into a temporary prefix, so the tests never change the user's Jupyter.
+TEST_BIN = $(or $(SWIFT_INFERENCE_BIN),$(CURDIR)/$(BUILD)/swift-inference)
+# Two workers (pytest-xdist); conftest.py puts each module, and the modules sharing executed lectures, on one.
+PYTEST_FLAGS ?= -q --durations=15 -n 2 --dist loadgroup
+
+python-tests: $(if $(SWIFT_INFERENCE_BIN),,build)
+	SWIFT_INFERENCE_BIN="$(TEST_BIN)" $(PYTHON) -m pytest $(PYTEST_FLAGS) e2e/python
 
 run: setup install
 	@mkdir -p out

@@ -34,27 +34,33 @@ let package = Package(
         .testTarget(name: "InferenceTests", dependencies: ["Inference", "NumericsCore"]),
 
         .target(name: "Figures", dependencies: ["NumericsCore"]),
-        .testTarget(name: "FiguresTests", dependencies: ["Figures"], exclude: ["Snapshots"]),
+        // zlib inflates the PNGs the rendering tests rasterize figures to (Debian zlib1g-dev).
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .testTarget(name: "FiguresTests", dependencies: ["Figures", "CZlib"], exclude: ["Snapshots"]),
 
         // MARK: Running cells
 
         .target(name: "NotebookJSON"),
-        .target(name: "CellRuntime", dependencies: ["Figures", "Inference", "NotebookJSON"]),
+        .testTarget(name: "NotebookJSONTests", dependencies: ["NotebookJSON"], resources: [.copy("Fixtures")]),
+        // The frames a worker sends the engine, encoded and decoded in one place; small enough for the worker.
+        .target(name: "WorkerProtocol", dependencies: ["NotebookJSON"]),
+        .target(name: "CellRuntime", dependencies: ["Figures", "Inference", "WorkerProtocol"]),
         .target(
             name: "CellEngine",
             dependencies: [
                 "NotebookJSON",
+                "WorkerProtocol",
                 .product(name: "SwiftSyntax", package: "swift-syntax"),
                 .product(name: "SwiftParser", package: "swift-syntax"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
-        .testTarget(name: "CellEngineTests", dependencies: ["CellEngine"]),
+        .testTarget(name: "CellEngineTests", dependencies: ["CellEngine", "WorkerProtocol"]),
 
         .target(name: "CWorkerSupport"),
         .executableTarget(
             name: "CellWorker",
-            dependencies: ["CWorkerSupport"],
+            dependencies: ["CWorkerSupport", "WorkerProtocol"],
             // A small C-interop program around stdio and dlopen: Swift 5 mode spares it global-state ceremony.
             swiftSettings: [.swiftLanguageMode(.v5)],
             linkerSettings: [.unsafeFlags(["-Xlinker", "--export-dynamic"])]
@@ -70,7 +76,17 @@ let package = Package(
         .target(name: "Kernel", dependencies: ["JupyterProtocol", "CellEngine"]),
         .testTarget(name: "KernelTests", dependencies: ["Kernel", "JupyterProtocol"]),
 
-        .target(name: "NotebookRunner", dependencies: ["CellEngine"]),
+        .target(
+            name: "NotebookRunner",
+            dependencies: [
+                "CellEngine",
+                "Figures",  // the one HTML escaper
+                // The report's Swift highlighting: swift-syntax's own classification.
+                .product(name: "SwiftIDEUtils", package: "swift-syntax"),
+                .product(name: "SwiftParser", package: "swift-syntax"),
+                .product(name: "SwiftSyntax", package: "swift-syntax"),
+            ]
+        ),
         .testTarget(name: "NotebookRunnerTests", dependencies: ["NotebookRunner"], exclude: ["Fixtures"]),
 
         // MARK: The command-line tool

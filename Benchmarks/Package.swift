@@ -24,6 +24,10 @@ let package = Package(
             dependencies: [.product(name: "Inference", package: "swift-inference-notebooks")]
         ),
         .executableTarget(
+            name: "JSONBenchmark",
+            dependencies: [.product(name: "CellEngine", package: "swift-inference-notebooks")]
+        ),
+        .executableTarget(
             name: "FiguresBenchmark",
             dependencies: [.product(name: "Figures", package: "swift-inference-notebooks")]
         ),

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Builds the kernel and installs it: the one set of install steps that `make install`, the Dockerfile and
-# binder/postBuild all run (tests/python/test_install.py runs it too, as uid 1000).
+# binder/postBuild all run (e2e/python/test_install.py runs it too, as uid 1000).
 #
 #   scripts/install.sh --prefix PREFIX     files in PREFIX/share/swift-inference, kernelspec in
 #                                          PREFIX/share/jupyter/kernels, command in PREFIX/bin

@@ -80,6 +80,7 @@ enum CodeGenerator {
 
     static func source(for code: String, analysis: CellAnalysis, plan: ImportPlan) -> String {
         var lines: [String] = libraryModules.map { "import \($0)" } + plan.importLines
+        lines += MathImports.lines(for: analysis, plan: plan)
         for module in plan.modules { lines.append("@testable import \(module)") }
         for item in plan.scoped { lines.append("@testable import \(item.kind) \(item.module).\(escapedIdentifier(item.name))") }
         lines.append("#sourceLocation(file: \"\(cellFileName)\", line: 1)")

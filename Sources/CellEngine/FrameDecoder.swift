@@ -1,13 +1,15 @@
-import NotebookJSON
+import WorkerProtocol
 
 /// Splits the worker's standard output into the text cells printed and the event frames between it.
 ///
-/// A frame is `RS RS "SWINF" <nonce> ":" <byte count> ":" <JSON>` (see `CellRuntime.Channel`). Bytes that
-/// could still become a frame header are held back until the next chunk decides.
+/// A frame travels in the envelope `WorkerFrame.envelope(nonce:)` writes. Bytes that could still become a
+/// frame header are held back until the next chunk decides.
 struct FrameDecoder {
     enum Piece: Equatable {
         case text([UInt8])
-        case frame(JSONValue)
+        case frame(WorkerFrame)
+        /// A whole envelope whose payload is not a valid frame (not JSON, an unknown type, a missing member).
+        case malformed(WorkerFrameError)
     }
 
     let header: [UInt8]
@@ -17,7 +19,7 @@ struct FrameDecoder {
     private var searchedUpTo = 0
 
     init(nonce: String) {
-        header = [0x1E, 0x1E] + Array("SWINF\(nonce):".utf8)
+        header = WorkerFrame.envelopeHeader(nonce: nonce)
     }
 
     mutating func feed(_ bytes: [UInt8]) -> [Piece] {
@@ -81,10 +83,10 @@ struct FrameDecoder {
                 break
             }
             if start > textStart { pieces.append(.text(Array(pending[textStart..<start]))) }
-            if let value = try? JSONValue(parsing: Array(pending[cursor..<cursor + length])) {
-                pieces.append(.frame(value))
-            } else {
-                pieces.append(.text(Array(FrameDecoder.droppedNote.utf8)))
+            do throws(WorkerFrameError) {
+                pieces.append(.frame(try WorkerFrame(decoding: Array(pending[cursor..<cursor + length]))))
+            } catch {
+                pieces.append(.malformed(error))
             }
             index = cursor + length
             textStart = index

@@ -1,5 +1,6 @@
 import Foundation
-import NotebookJSON
+import Synchronization
+import WorkerProtocol
 
 /// A notebook's execution state: cells run in order, each seeing what earlier successful cells declared.
 ///
@@ -12,11 +13,22 @@ public final class CellSession: @unchecked Sendable {
     public let configuration: EngineConfiguration
     let compiler: CellCompiler
     /// Serialises executions and worker replacement.
-    private let executionLock = NSLock()
-    /// Guards `worker` and `interruptRequested`.
-    private let stateLock = NSLock()
-    private var worker: WorkerProcess?
-    private var interruptRequested = false
+    private let executionLock = Mutex(())
+    /// What other threads read or set while a cell runs.
+    private struct Shared {
+        var worker: WorkerProcess?
+        var interruptRequested = false
+    }
+    private let shared = Mutex(Shared())
+    /// The current worker; replaced only under `executionLock`.
+    private var worker: WorkerProcess? {
+        get { shared.withLock { $0.worker } }
+        set { shared.withLock { $0.worker = newValue } }
+    }
+    private var interruptRequested: Bool {
+        get { shared.withLock { $0.interruptRequested } }
+        set { shared.withLock { $0.interruptRequested = newValue } }
+    }
     private var history: [CompiledCell] = []
     private var runtimeTypes: [String: String] = [:]
     private var executionCount = 0
@@ -33,11 +45,7 @@ public final class CellSession: @unchecked Sendable {
         signal(SIGPIPE, SIG_IGN)
         self.configuration = configuration
         compiler = try CellCompiler(configuration: configuration)
-        compiler.shouldStop = { [unowned self] in
-            self.stateLock.lock()
-            defer { self.stateLock.unlock() }
-            return self.interruptRequested
-        }
+        compiler.shouldStop = { [unowned self] in self.interruptRequested }
         try startWorker()
     }
 
@@ -60,11 +68,14 @@ public final class CellSession: @unchecked Sendable {
         onEvent: @escaping @Sendable (CellEvent) -> Void,
         onInput: (@Sendable (InputRequest) -> String?)? = nil
     ) -> Result<CellSuccess, CellFailure> {
-        executionLock.lock()
-        defer { executionLock.unlock() }
-        stateLock.lock()
+        executionLock.withLock { _ in executeLocked(code, options: options, onEvent: onEvent, onInput: onInput) }
+    }
+
+    private func executeLocked(
+        _ code: String, options: ExecuteOptions, onEvent: @escaping @Sendable (CellEvent) -> Void,
+        onInput: (@Sendable (InputRequest) -> String?)?
+    ) -> Result<CellSuccess, CellFailure> {
         interruptRequested = false
-        stateLock.unlock()
         executionCount += 1
         let clock = ContinuousClock()
         let started = clock.now
@@ -83,6 +94,40 @@ public final class CellSession: @unchecked Sendable {
         analysed = clock.now
         if analysis.isEmpty { return .success(CellSuccess(result: nil)) }
 
+        let output: CellCompiler.Output
+        switch compile(code, analysis: analysis) {
+        case .success(let built): output = built
+        case .failure(let failure): return .failure(failure)
+        }
+
+        if let note = restoreNote {
+            restoreNote = nil
+            onEvent(.stream(.stderr, note + "\n"))
+        }
+        if worker == nil && !history.isEmpty {
+            // The last restore could not start a worker: try again, with the earlier cells.
+            restoreAfterLoss()
+        } else if let status = worker?.exitStatus {
+            // The worker ended while no cell ran (killed from outside, out of memory): bring the state back
+            // before running the new cell, and say so.
+            restoreAfterLoss()
+            let note = "swift-inference: the worker process had ended since the last cell (\(Self.describe(status: status))); "
+                + restoredSentence(history.count)
+            onEvent(.stream(.stderr, note + "\n"))
+        }
+        do {
+            try ensureWorker()
+        } catch {
+            return .failure(CellFailure(kind: .crash, name: "WorkerError", message: "\(error)", traceback: ["\(error)"]))
+        }
+        let runStarted = clock.now
+        let run = runCell(library: output.library, moduleName: output.moduleName, timeout: options.timeout, onEvent: onEvent, onInput: onInput)
+        ranFor = clock.now - runStarted
+        return conclude(run, output: output, analysis: analysis, ranFor: ranFor, timeout: options.timeout)
+    }
+
+    /// Compiles a cell; a cell that declares something and whose module is already loaded gets a new name.
+    private func compile(_ code: String, analysis: CellAnalysis) -> Result<CellCompiler.Output, CellFailure> {
         var salt = ""
         var output: CellCompiler.Output
         do {
@@ -113,30 +158,13 @@ public final class CellSession: @unchecked Sendable {
         } catch {
             return .failure(CellFailure(kind: .compileError, name: "CompileError", message: "\(error)", traceback: ["\(error)"]))
         }
+        return .success(output)
+    }
 
-        if let note = restoreNote {
-            restoreNote = nil
-            onEvent(.stream(.stderr, note + "\n"))
-        }
-        if worker == nil && !history.isEmpty {
-            // The last restore could not start a worker: try again, with the earlier cells.
-            restoreAfterLoss()
-        } else if let status = worker?.exitStatus {
-            // The worker ended while no cell ran (killed from outside, out of memory): bring the state back
-            // before running the new cell, and say so.
-            restoreAfterLoss()
-            let note = "swift-inference: the worker process had ended since the last cell (\(Self.describe(status: status))); "
-                + restoredSentence(history.count)
-            onEvent(.stream(.stderr, note + "\n"))
-        }
-        do {
-            try ensureWorker()
-        } catch {
-            return .failure(CellFailure(kind: .crash, name: "WorkerError", message: "\(error)", traceback: ["\(error)"]))
-        }
-        let runStarted = clock.now
-        let run = runCell(library: output.library, moduleName: output.moduleName, timeout: options.timeout, onEvent: onEvent, onInput: onInput)
-        ranFor = clock.now - runStarted
+    /// The cell's result from how its run ended; a lost worker is replaced and the earlier cells restored.
+    private func conclude(
+        _ run: RunOutcome, output: CellCompiler.Output, analysis: CellAnalysis, ranFor: Duration, timeout: Duration?
+    ) -> Result<CellSuccess, CellFailure> {
         switch run {
         case .finished(let result, let types):
             let cell = CompiledCell(
@@ -175,7 +203,7 @@ public final class CellSession: @unchecked Sendable {
             restoreAfterLoss()
             let restored = history.count
             if timedOut {
-                let limit = options.timeout.map { "\($0)" } ?? "its time limit"
+                let limit = timeout.map { "\($0)" } ?? "its time limit"
                 return .failure(
                     CellFailure(
                         kind: .timedOut, name: "Timeout", message: "the cell ran longer than \(limit) and was stopped",
@@ -189,52 +217,48 @@ public final class CellSession: @unchecked Sendable {
     }
 
     /// The current worker's process id (for diagnostics and fault-injection tests); safe from any thread.
-    public var workerProcessID: Int32? {
-        stateLock.lock()
-        defer { stateLock.unlock() }
-        return worker?.pid
-    }
+    public var workerProcessID: Int32? { worker?.pid }
 
     /// Stops the running cell, if any; safe to call from any thread at any time.
     public func interrupt() {
-        stateLock.lock()
-        interruptRequested = true
-        let current = worker
-        stateLock.unlock()
+        let current = shared.withLock { shared in
+            shared.interruptRequested = true
+            return shared.worker
+        }
         current?.wake()
     }
 
     /// Forgets every cell and starts a fresh worker.
     public func restart() throws {
         interrupt()
-        executionLock.lock()
-        defer { executionLock.unlock() }
-        stopWorker()
-        history.removeAll()
-        runtimeTypes.removeAll()
-        executionCount = 0
-        try startWorker()
+        try executionLock.withLock { _ in
+            stopWorker()
+            history.removeAll()
+            runtimeTypes.removeAll()
+            executionCount = 0
+            try startWorker()
+        }
     }
 
     /// Stops the worker. The session cannot be used afterwards.
     public func shutdown() {
         interrupt()
-        executionLock.lock()
-        defer { executionLock.unlock() }
-        if let worker {
-            worker.send("exit")
-            worker.kill()
+        executionLock.withLock { _ in
+            if let worker {
+                worker.send("exit")
+                worker.kill()
+            }
+            worker = nil
         }
-        stateLock.lock()
-        worker = nil
-        stateLock.unlock()
     }
 
     /// Top-level names declared by the successful cells so far, oldest first; a name declared again
     /// appears once, as its newest declaration.
     public var declarations: [CellDeclaration] {
-        executionLock.lock()
-        defer { executionLock.unlock() }
+        executionLock.withLock { _ in newestDeclarations() }
+    }
+
+    private func newestDeclarations() -> [CellDeclaration] {
         var newest: [String: CellDeclaration] = [:]
         var order: [String] = []
         for cell in history {
@@ -287,21 +311,132 @@ public final class CellSession: @unchecked Sendable {
         guard let worker else { return .died(0, "") }
         loadedModules.insert(moduleName)
         let runNumber = worker.run(entry: "\(moduleName)_main", library: library)
+        var run = CellRun(moduleName: moduleName, runNumber: runNumber, timeout: timeout, onEvent: onEvent)
+        while true {
+            if run.killedBecause == nil, let reason = run.reasonToStop(interrupted: interruptRequested) {
+                run.killedBecause = reason
+                worker.kill()
+            }
+            guard let message = worker.next(timeout: .milliseconds(250)) else { continue }
+            if let outcome = run.take(message, worker: worker, onInput: onInput) { return outcome }
+        }
+    }
+
+    /// One run of a cell in the worker: what has arrived so far, and the clocks that bound the wait.
+    private struct CellRun {
+        let runNumber: Int
+        let onEvent: (@Sendable (CellEvent) -> Void)?
         let clock = ContinuousClock()
-        let sentAt = clock.now
-        let deadline = timeout.map { sentAt + $0 }
+        let sentAt: ContinuousClock.Instant
+        let deadline: ContinuousClock.Instant?
         var acknowledged = false
         var channelClosedAt: ContinuousClock.Instant?
-        var statusDone: (record: JSONValue, at: ContinuousClock.Instant)?
+        /// When the copy of this run's `done` came on the status pipe.
+        var statusDoneAt: ContinuousClock.Instant?
+        /// Why the worker was killed, once it was; the run then only waits for its exit.
         var killedBecause: RunOutcome?
         var decoders = [StreamName.stdout: StreamingUTF8Decoder(), .stderr: StreamingUTF8Decoder()]
-        var stderrFilter = StderrFilter(cellModule: moduleName)
+        var stderrFilter: StderrFilter
         var result: DisplayOutput?
         var types: [String: String] = [:]
-        var thrown: (String, String)?
+        var thrown: (type: String, description: String)?
         var stderrTail = ""
 
-        func emitText(_ stream: StreamName, _ text: String) {
+        init(moduleName: String, runNumber: Int, timeout: Duration?, onEvent: (@Sendable (CellEvent) -> Void)?) {
+            self.runNumber = runNumber
+            self.onEvent = onEvent
+            let now = clock.now
+            sentAt = now
+            deadline = timeout.map { now + $0 }
+            stderrFilter = StderrFilter(cellModule: moduleName)
+        }
+
+        /// Why the cell must be stopped now, if it must.
+        func reasonToStop(interrupted: Bool) -> RunOutcome? {
+            let now = clock.now
+            if interrupted { return .stopped(timedOut: false) }
+            if let deadline, now >= deadline { return .stopped(timedOut: true) }
+            if !acknowledged, now - sentAt > CellSession.acknowledgementLimit {
+                return .lost("the worker did not acknowledge the command to run the cell within \(CellSession.acknowledgementLimit)")
+            }
+            if let closed = channelClosedAt, now - closed > CellSession.closedChannelGrace {
+                return .lost("the cell closed the worker's standard output (file descriptor 1), which carries its results")
+            }
+            if let statusDoneAt, now - statusDoneAt > CellSession.lostRecordGrace {
+                // The worker says the cell ended, but its record on standard output never came: the cell
+                // broke the output channel (redirected or filled fd 1). The worker is replaced, and the
+                // cell is not kept, since running it again would break the new worker the same way.
+                return .lost("the cell's end record never arrived on the worker's standard output (did the cell redirect file descriptor 1?)")
+            }
+            return nil
+        }
+
+        /// Takes one message from the worker; the run's outcome once it has one.
+        mutating func take(
+            _ message: WorkerProcess.Message, worker: WorkerProcess, onInput: (@Sendable (InputRequest) -> String?)?
+        ) -> RunOutcome? {
+            switch message {
+            case .text(let stream, let bytes):
+                emitText(stream, decoders[stream]!.decode(bytes))
+            case .outputClosed:
+                if channelClosedAt == nil { channelClosedAt = clock.now }
+            case .status(let run):
+                // Copies for earlier runs (whose records on stdout did arrive) are stale.
+                if statusDoneAt == nil, run == runNumber { statusDoneAt = clock.now }
+            case .exited(let status):
+                flushText()
+                return killedBecause ?? .died(status, stderrTail)
+            case .malformedFrame(let error):
+                // Already in the engine's log; the cell's output says something is missing from it.
+                let note = "\n[swift-inference: an output record was dropped: \(error)]\n"
+                if killedBecause == nil { emitText(.stdout, decoders[.stdout]!.decode(Array(note.utf8))) }
+            case .frame(let frame):
+                if killedBecause == nil { return take(frame, worker: worker, onInput: onInput) }
+            }
+            return nil
+        }
+
+        private mutating func take(
+            _ frame: WorkerFrame, worker: WorkerProcess, onInput: (@Sendable (InputRequest) -> String?)?
+        ) -> RunOutcome? {
+            // Text printed before a frame is complete when the frame arrives.
+            switch frame {
+            case .ready:
+                break
+            case .started:
+                acknowledged = true
+            case .display(let data, let id):
+                flushText()
+                onEvent?(.display(DisplayOutput(data: data, displayID: id)))
+            case .update(let data, let id):
+                flushText()
+                onEvent?(.updateDisplay(DisplayOutput(data: data, displayID: id)))
+            case .clear(let wait):
+                flushText()
+                onEvent?(.clearOutput(wait: wait))
+            case .result(let data):
+                result = DisplayOutput(data: data)
+            case .types(let reported):
+                types.merge(reported) { _, newer in newer }
+            case .thrown(let type, let description):
+                thrown = (type, description)
+            case .input(let prompt, let password):
+                flushText()
+                worker.sendInput(onInput?(InputRequest(prompt: prompt, password: password)))
+            case .done(_, let end):
+                flushText()
+                switch end {
+                case .finished: return .finished(result, types)
+                case .exited(let status): return .exited(status)
+                case .notLoaded, .abandoned:
+                    if let thrown { return .threw(thrown.type, thrown.description) }
+                    return .threw("LoadError", stderrTail.isEmpty ? "the compiled cell could not be loaded" : stderrTail)
+                }
+            }
+            return nil
+        }
+
+        private mutating func emitText(_ stream: StreamName, _ text: String) {
             guard !text.isEmpty else { return }
             var shown = text
             if stream == .stderr {
@@ -311,97 +446,14 @@ public final class CellSession: @unchecked Sendable {
             }
             if !shown.isEmpty { onEvent?(.stream(stream, shown)) }
         }
-        func flushText() {
+
+        private mutating func flushText() {
             for stream in [StreamName.stdout, .stderr] {
                 emitText(stream, decoders[stream]!.finish())
             }
             let held = stderrFilter.finish()
             if !held.isEmpty { onEvent?(.stream(.stderr, held)) }
         }
-        func stop(_ outcome: RunOutcome) {
-            if killedBecause == nil { killedBecause = outcome }
-            worker.kill()
-        }
-
-        while true {
-            if killedBecause == nil {
-                stateLock.lock()
-                let interrupted = interruptRequested
-                stateLock.unlock()
-                let now = clock.now
-                if interrupted {
-                    stop(.stopped(timedOut: false))
-                } else if let deadline, now >= deadline {
-                    stop(.stopped(timedOut: true))
-                } else if !acknowledged, now - sentAt > Self.acknowledgementLimit {
-                    stop(.lost("the worker did not acknowledge the command to run the cell within \(Self.acknowledgementLimit)"))
-                } else if let closed = channelClosedAt, now - closed > Self.closedChannelGrace {
-                    stop(.lost("the cell closed the worker's standard output (file descriptor 1), which carries its results"))
-                } else if let statusDone, now - statusDone.at > Self.lostRecordGrace {
-                    // The worker says the cell ended, but its record on standard output never came: the cell
-                    // broke the output channel (redirected or filled fd 1). The worker is replaced, and the
-                    // cell is not kept, since running it again would break the new worker the same way.
-                    stop(.lost("the cell's end record never arrived on the worker's standard output (did the cell redirect file descriptor 1?)"))
-                }
-            }
-            guard let message = worker.next(timeout: 0.25) else { continue }
-            switch message {
-            case .text(let stream, let bytes):
-                emitText(stream, decoders[stream]!.decode(bytes))
-            case .outputClosed:
-                if channelClosedAt == nil { channelClosedAt = clock.now }
-            case .status(let record):
-                // Copies for earlier runs (whose records on stdout did arrive) are stale.
-                if statusDone == nil, record["n"]?.intValue == runNumber { statusDone = (record, clock.now) }
-            case .exited(let status):
-                flushText()
-                return killedBecause ?? .died(status, stderrTail)
-            case .frame(let frame):
-                if killedBecause != nil { continue }
-                // Text printed before a frame is complete when the frame arrives.
-                let kind = frame["t"]?.stringValue ?? ""
-                switch kind {
-                case "started":
-                    acknowledged = true
-                case "display", "update":
-                    flushText()
-                    if let output = displayOutput(frame) {
-                        onEvent?(kind == "update" ? .updateDisplay(output) : .display(output))
-                    }
-                case "clear":
-                    flushText()
-                    onEvent?(.clearOutput(wait: frame["wait"]?.boolValue ?? false))
-                case "result":
-                    result = displayOutput(frame)
-                case "types":
-                    for (name, value) in frame["types"]?.objectValue ?? [:] {
-                        if let type = value.stringValue { types[name] = type }
-                    }
-                case "thrown":
-                    thrown = (frame["type"]?.stringValue ?? "Error", frame["description"]?.stringValue ?? "")
-                case "input":
-                    flushText()
-                    let request = InputRequest(
-                        prompt: frame["prompt"]?.stringValue ?? "", password: frame["password"]?.boolValue ?? false)
-                    worker.sendInput(onInput?(request))
-                case "done":
-                    flushText()
-                    if frame["ok"]?.boolValue == true { return .finished(result, types) }
-                    if let status = frame["exit"]?.intValue { return .exited(Int32(truncatingIfNeeded: status)) }
-                    if let thrown { return .threw(thrown.0, thrown.1) }
-                    return .threw("LoadError", stderrTail.isEmpty ? "the compiled cell could not be loaded" : stderrTail)
-                default:
-                    break
-                }
-            }
-        }
-    }
-
-    private func displayOutput(_ frame: JSONValue) -> DisplayOutput? {
-        guard let data = frame["data"]?.objectValue else { return nil }
-        var strings: [String: String] = [:]
-        for (mime, value) in data { strings[mime] = value.stringValue ?? value.serialized() }
-        return DisplayOutput(data: strings, displayID: frame["id"]?.stringValue)
     }
 
     // MARK: Workers
@@ -420,9 +472,9 @@ public final class CellSession: @unchecked Sendable {
                 process.kill()
                 throw EngineError("the worker did not start within \(Self.startLimit)")
             }
-            guard let message = process.next(timeout: 0.25) else { continue }
+            guard let message = process.next(timeout: .milliseconds(250)) else { continue }
             switch message {
-            case .frame(let frame) where frame["t"]?.stringValue == "ready":
+            case .frame(.ready):
                 ready = true
             case .exited(let status):
                 throw EngineError("the worker exited while starting (\(Self.describe(status: status)))")
@@ -433,17 +485,16 @@ public final class CellSession: @unchecked Sendable {
                 break
             }
         }
-        stateLock.lock()
         worker = process
-        stateLock.unlock()
         loadedModules.removeAll()
     }
 
     private func stopWorker() {
-        stateLock.lock()
-        let old = worker
-        worker = nil
-        stateLock.unlock()
+        let old = shared.withLock { shared in
+            let old = shared.worker
+            shared.worker = nil
+            return old
+        }
         old?.kill()
     }
 
@@ -475,9 +526,7 @@ public final class CellSession: @unchecked Sendable {
                 notes.append("swift-inference: could not start a new worker: \(error)")
                 return
             }
-            stateLock.lock()
             interruptRequested = false
-            stateLock.unlock()
             var failedAt: Int?
             var workerKilled = false
             var timedOut = false

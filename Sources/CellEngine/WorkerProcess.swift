@@ -1,5 +1,6 @@
 import Foundation
-import NotebookJSON
+import Synchronization
+import WorkerProtocol
 
 #if canImport(Glibc)
 import Glibc
@@ -10,24 +11,41 @@ import Glibc
 /// Messages from the worker (text on either stream, event frames, its exit) are queued in order and
 /// taken by the session with `next(timeout:)`.
 final class WorkerProcess: @unchecked Sendable {
-    enum Message {
+    enum Message: Sendable {
         case text(StreamName, [UInt8])
-        case frame(JSONValue)
+        case frame(WorkerFrame)
+        /// A frame arrived whole but is not one the engine knows (already logged).
+        case malformedFrame(WorkerFrameError)
         /// The worker closed its standard output (the event channel) but is still running.
         case outputClosed
-        /// A copy of a `done` record from the status pipe, which cells cannot reach.
-        case status(JSONValue)
+        /// A copy of the `done` record of this run, from the status pipe, which cells cannot reach.
+        case status(run: Int)
         /// The worker exited: its wait status.
         case exited(Int32)
     }
 
+    private struct Mailbox {
+        var messages: [Message] = []
+        var start = 0
+    }
+
+    /// What is known of the worker process; its lock is held while the worker is signalled or reaped, so a
+    /// pid the system may reuse is never signalled.
+    private struct Life {
+        var hasExited = false
+        var status: Int32?
+    }
+
     let pid: pid_t
     private let commandDescriptor: Int32
-    private let condition = NSCondition()
-    private var mailbox: [Message] = []
-    private var mailboxStart = 0
-    private(set) var hasExited = false
-    private var reapedStatus: Int32?
+    private let mailbox = Mutex(Mailbox())
+    /// Signalled once per batch of messages posted and by `wake()`; `next(timeout:)` waits on it. A
+    /// monotonic wait (Dispatch's clock), so a change of the wall clock cannot stretch or cut it.
+    private let arrivals = DispatchSemaphore(value: 0)
+    private let life = Mutex(Life())
+
+    /// Whether the worker has exited and was reaped.
+    var hasExited: Bool { life.withLock { $0.hasExited } }
 
     init(configuration: EngineConfiguration) throws {
         let nonce = (0..<4).map { _ in String(UInt32.random(in: .min ... .max), radix: 16) }.joined()
@@ -151,39 +169,41 @@ final class WorkerProcess: @unchecked Sendable {
 
     /// Kills the worker at once, with every process it started (they share its process group).
     func kill() {
-        condition.lock()
-        defer { condition.unlock() }
-        guard !hasExited else { return }
-        Glibc.kill(-pid, SIGKILL)
-        Glibc.kill(pid, SIGKILL)
+        life.withLock { life in
+            guard !life.hasExited else { return }
+            Glibc.kill(-pid, SIGKILL)
+            Glibc.kill(pid, SIGKILL)
+        }
     }
 
-    /// The next message, waiting up to `timeout` seconds (forever when `nil`); `nil` on time-out or wake-up.
-    func next(timeout: TimeInterval?) -> Message? {
-        condition.lock()
-        defer { condition.unlock() }
-        if mailboxStart == mailbox.count {
-            if let timeout {
-                _ = condition.wait(until: Date(timeIntervalSinceNow: timeout))
-            } else {
-                condition.wait()
+    /// The next message, waiting up to `timeout` (forever when `nil`); `nil` on time-out or wake-up, and
+    /// now and then spuriously (a batch taken without waiting leaves its signal behind), so callers loop.
+    func next(timeout: Duration?) -> Message? {
+        if let message = take() { return message }
+        if let timeout {
+            _ = arrivals.wait(timeout: .now() + timeout / .seconds(1))
+        } else {
+            arrivals.wait()
+        }
+        return take()
+    }
+
+    private func take() -> Message? {
+        mailbox.withLock { box in
+            guard box.start < box.messages.count else { return nil }
+            let message = box.messages[box.start]
+            box.start += 1
+            if box.start > 1024 && box.start * 2 > box.messages.count {
+                box.messages.removeFirst(box.start)
+                box.start = 0
             }
+            return message
         }
-        guard mailboxStart < mailbox.count else { return nil }
-        let message = mailbox[mailboxStart]
-        mailboxStart += 1
-        if mailboxStart > 1024 && mailboxStart * 2 > mailbox.count {
-            mailbox.removeFirst(mailboxStart)
-            mailboxStart = 0
-        }
-        return message
     }
 
     /// Wakes a thread blocked in `next(timeout:)`.
     func wake() {
-        condition.lock()
-        condition.broadcast()
-        condition.unlock()
+        arrivals.signal()
     }
 
     /// Reads the status pipe (one JSON record per line) until the worker closes it by exiting.
@@ -196,7 +216,11 @@ final class WorkerProcess: @unchecked Sendable {
             if n <= 0 { break }
             for byte in buffer[0..<n] {
                 if byte == UInt8(ascii: "\n") {
-                    if let value = try? JSONValue(parsing: line) { post([.status(value)]) }
+                    do throws(WorkerFrameError) {
+                        if case .done(let run, _) = try WorkerFrame(decoding: line) { post([.status(run: run)]) }
+                    } catch {
+                        EngineLog.write("the worker's status pipe: \(error)")
+                    }
                     line.removeAll()
                 } else if line.count < 4096 {
                     line.append(byte)
@@ -209,22 +233,18 @@ final class WorkerProcess: @unchecked Sendable {
     /// Kills what is left of the worker's process group and reaps the worker: its wait status. Under the
     /// lock `kill()` takes, so a pid the system may reuse is never signalled.
     private func reap() -> Int32 {
-        condition.lock()
-        defer { condition.unlock() }
-        Glibc.kill(-pid, SIGKILL)
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        hasExited = true
-        reapedStatus = status
-        return status
+        life.withLock { life in
+            Glibc.kill(-pid, SIGKILL)
+            var status: Int32 = 0
+            while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+            life.hasExited = true
+            life.status = status
+            return status
+        }
     }
 
     /// The worker's wait status once it has exited; `nil` while it runs.
-    var exitStatus: Int32? {
-        condition.lock()
-        defer { condition.unlock() }
-        return reapedStatus
-    }
+    var exitStatus: Int32? { life.withLock { $0.status } }
 
     /// Whether the worker has ended, without reaping it (so its process group can still be signalled).
     private func workerHasExited() -> Bool {
@@ -234,10 +254,8 @@ final class WorkerProcess: @unchecked Sendable {
 
     private func post(_ messages: [Message]) {
         guard !messages.isEmpty else { return }
-        condition.lock()
-        mailbox.append(contentsOf: messages)
-        condition.broadcast()
-        condition.unlock()
+        mailbox.withLock { $0.messages.append(contentsOf: messages) }
+        arrivals.signal()
     }
 
     /// Reads what `descriptor` holds right now without waiting, and posts it as stderr text.
@@ -273,7 +291,10 @@ final class WorkerProcess: @unchecked Sendable {
                 post(decoder.feed(chunk).map { piece in
                     switch piece {
                     case .text(let bytes): return .text(.stdout, bytes)
-                    case .frame(let value): return .frame(value)
+                    case .frame(let frame): return .frame(frame)
+                    case .malformed(let error):
+                        EngineLog.write("dropped a frame from worker \(pid): \(error)")
+                        return .malformedFrame(error)
                     }
                 })
             } else {
@@ -330,6 +351,14 @@ final class WorkerProcess: @unchecked Sendable {
         if !rest.isEmpty { post([.text(.stdout, rest)]) }
         if !exited { status = reap() }
         post([.exited(status)])
+    }
+}
+
+/// The engine's log: one line per event on standard error (a Jupyter server shows the kernel's in its own log).
+enum EngineLog {
+    static func write(_ line: String) {
+        let bytes = Array("[swift-inference engine] \(line)\n".utf8)
+        bytes.withUnsafeBytes { _ = Glibc.write(2, $0.baseAddress, $0.count) }
     }
 }
 

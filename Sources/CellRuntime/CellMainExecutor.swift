@@ -1,3 +1,5 @@
+import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -12,35 +14,37 @@ import Musl
 final class CellMainExecutor: SerialExecutor, @unchecked Sendable {
     static let shared = CellMainExecutor()
 
-    private let lock = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
-    private let ready = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
-    private var jobs: [UnownedJob] = []
-    private var head = 0
+    private struct Queue {
+        var jobs: [UnownedJob] = []
+        var head = 0
+    }
+
+    private let queue = Mutex(Queue())
+    /// Counts the jobs queued and not yet taken: the waiting half, which a lock alone cannot do.
+    private let queued = UnsafeMutablePointer<sem_t>.allocate(capacity: 1)
 
     private init() {
-        pthread_mutex_init(lock, nil)
-        pthread_cond_init(ready, nil)
+        sem_init(queued, 0, 0)
     }
 
     func enqueue(_ job: consuming ExecutorJob) {
         let unowned = UnownedJob(job)
-        pthread_mutex_lock(lock)
-        jobs.append(unowned)
-        pthread_cond_signal(ready)
-        pthread_mutex_unlock(lock)
+        queue.withLock { $0.jobs.append(unowned) }
+        sem_post(queued)
     }
 
     /// Waits for the next job and runs it on the calling thread.
     func runNextJob() {
-        pthread_mutex_lock(lock)
-        while head == jobs.count { pthread_cond_wait(ready, lock) }
-        let job = jobs[head]
-        head += 1
-        if head == jobs.count {
-            jobs.removeAll(keepingCapacity: true)
-            head = 0
+        while sem_wait(queued) != 0 && errno == EINTR {}
+        let job = queue.withLock { queue in
+            let job = queue.jobs[queue.head]
+            queue.head += 1
+            if queue.head == queue.jobs.count {
+                queue.jobs.removeAll(keepingCapacity: true)
+                queue.head = 0
+            }
+            return job
         }
-        pthread_mutex_unlock(lock)
         job.runSynchronously(on: asUnownedSerialExecutor())
     }
 }

@@ -1,4 +1,4 @@
-internal import NotebookJSON
+internal import WorkerProtocol
 
 // The engine appends ` |~>> _cellResult` to the last expression of a cell, after its last token, so
 // that the expression keeps its place and its columns in the cell (diagnostics point at the student's
@@ -36,18 +36,18 @@ func recordResult(_ bundle: MIMEBundle) {
         print(bundle.plainText)
         return
     }
-    Channel.send(["t": "result", "data": .object(bundle.representations.mapValues { .string($0) })])
+    Channel.send(.result(data: bundle.representations))
 }
 
 /// Reports the dynamic types of the top-level values a cell declared, for completion after a `.`.
 /// Called by the engine's generated code at the end of a cell that ran to completion.
 public func _cellReportTypes(_ pairs: KeyValuePairs<String, Any.Type>) {
     guard Channel.isConnected else { return }
-    var types: [String: JSONValue] = [:]
+    var types: [String: String] = [:]
     for (name, type) in pairs {
-        types[name] = .string(CellNames.strip(String(reflecting: type)).replacingStandardLibraryQualifiers())
+        types[name] = CellNames.strip(String(reflecting: type)).replacingStandardLibraryQualifiers()
     }
-    Channel.send(["t": "types", "types": .object(types)])
+    Channel.send(.types(types))
 }
 
 extension String {

@@ -1,4 +1,5 @@
-internal import NotebookJSON
+import Synchronization
+internal import WorkerProtocol
 
 #if canImport(Glibc)
 import Glibc
@@ -11,10 +12,9 @@ import Darwin
 /// The link from a running cell back to the engine.
 ///
 /// The worker's standard output is a pipe the engine reads. Structured events (displays, the cell's
-/// result, input requests) travel in the same pipe as framed records, so that they stay in order with
-/// the text the cell prints: a frame is `RS RS "SWINF" <nonce> ":" <byte count> ":" <JSON>`, where the
-/// nonce is a per-worker secret the engine passes in `SWIFT_INFERENCE_CHANNEL`. Outside a worker (no
-/// nonce), displays fall back to printing their plain text.
+/// result, input requests) travel in the same pipe as `WorkerFrame`s in their envelope, so that they stay
+/// in order with the text the cell prints. Outside a worker (no nonce in `SWIFT_INFERENCE_CHANNEL`),
+/// displays fall back to printing their plain text.
 enum Channel {
     static let nonce: String? = {
         guard let raw = getenv("SWIFT_INFERENCE_CHANNEL") else { return nil }
@@ -28,25 +28,24 @@ enum Channel {
         return fd
     }()
 
-    nonisolated(unsafe) static let lock: UnsafeMutablePointer<pthread_mutex_t> = {
-        let lock = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
-        pthread_mutex_init(lock, nil)
-        return lock
-    }()
+    /// Keeps frames from several threads whole.
+    static let lock = Mutex(())
 
     static var isConnected: Bool { nonce != nil }
 
-    /// Sends one event. Flushes buffered standard output and error first, so the event lands after
+    /// Sends one frame. Flushes buffered standard output and error first, so the frame lands after
     /// everything the cell printed before it.
-    static func send(_ event: JSONValue) {
+    static func send(_ event: WorkerFrame) {
         guard let nonce else { return }
-        let payload = event.serializedBytes()
-        var frame: [UInt8] = [0x1E, 0x1E]
-        frame.append(contentsOf: "SWINF\(nonce):\(payload.count):".utf8)
-        frame.append(contentsOf: payload)
-        pthread_mutex_lock(lock)
-        defer { pthread_mutex_unlock(lock) }
-        fflush(nil)
+        let frame = event.envelope(nonce: nonce)
+        lock.withLock { _ in
+            fflush(nil)
+            writeAll(frame)
+        }
+    }
+
+    /// Writes all of `frame` to standard output.
+    private static func writeAll(_ frame: [UInt8]) {
         frame.withUnsafeBytes { buffer in
             var offset = 0
             while offset < buffer.count {
@@ -70,7 +69,7 @@ enum Channel {
     /// Asks the front end for a line of input and waits for the answer; `nil` means end of input.
     static func requestInput(prompt: String, password: Bool) -> String? {
         guard isConnected, replyDescriptor >= 0 else { return nil }
-        send(["t": "input", "prompt": .string(prompt), "password": .bool(password)])
+        send(.input(prompt: prompt, password: password))
         // The reply is "<byte count>\n<bytes>", or "-1\n" for end of input.
         var header: [UInt8] = []
         var byte: UInt8 = 0

@@ -1,5 +1,5 @@
 @_exported import Figures
-internal import NotebookJSON
+internal import WorkerProtocol
 
 /// Shows a value in the notebook now, below the cell, without waiting for the cell to finish.
 ///
@@ -22,7 +22,7 @@ public func updateDisplay<Value>(_ value: Value, id: String) {
 ///   flicker in animations.
 public func clearOutput(wait: Bool = false) {
     if Channel.isConnected {
-        Channel.send(["t": "clear", "wait": .bool(wait)])
+        Channel.send(.clear(wait: wait))
     }
 }
 
@@ -59,10 +59,6 @@ func emitDisplay<Value>(_ value: Value, id: String?, update: Bool) {
         print(bundle.plainText)
         return
     }
-    var event: JSONValue = [
-        "t": update ? "update" : "display",
-        "data": .object(bundle.representations.mapValues { .string($0) }),
-    ]
-    if let id { event["id"] = .string(id) }
-    Channel.send(event)
+    let data = bundle.representations
+    Channel.send(update ? .update(data: data, id: id) : .display(data: data, id: id))
 }

@@ -167,7 +167,9 @@ private func compare(_ title: String, _ answer: Double, _ expected: Double, _ to
     guard answer.isFinite else {
         return ExerciseCheck(
             title: title, passed: false,
-            detail: "the answer is \(format(answer)); complete the exercise cell above and run it again")
+            detail: answer.isNaN
+                ? "the answer is nan (not a number), expected \(format(expected)): look for 0/0, ∞ − ∞ or the log of a negative number"
+                : "the answer is \(format(answer)), expected the finite value \(format(expected))")
     }
     let error = abs(answer - expected)
     let passed = error <= tolerance * max(1, abs(expected))

@@ -1,4 +1,4 @@
-internal import NotebookJSON
+internal import WorkerProtocol
 
 #if canImport(Glibc)
 import Glibc
@@ -12,11 +12,16 @@ import Darwin
 // so that the worker does not link this module itself (a second copy of its types would break casts
 // such as `value as? NotebookDisplayable`).
 
-/// Sends an event frame built by the worker, given as JSON text.
+/// Sends a frame the worker encoded (its `ready`, `started` and `done`), given as JSON text.
 @_cdecl("swift_inference_send_event")
 public func _sendEvent(_ json: UnsafePointer<CChar>) {
-    guard let value = try? JSONValue(parsing: String(cString: json)) else { return }
-    Channel.send(value)
+    let text = Array(String(cString: json).utf8)
+    do {
+        Channel.send(try WorkerFrame(decoding: text))
+    } catch {
+        let line = Array("swift-inference-worker: a frame was not sent: \(error)\n".utf8)
+        _ = line.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
+    }
 }
 
 /// Reports an error thrown at the top level of a cell (the worker calls this from its
@@ -28,7 +33,7 @@ public func _reportThrownError(_ box: UnsafeRawPointer) {
     _ = Unmanaged<AnyObject>.fromOpaque(box).retain()
     let typeName = CellNames.strip(String(reflecting: type(of: error)))
     let description = CellNames.strip(String(describing: error))
-    Channel.send(["t": "thrown", "type": .string(typeName), "description": .string(description)])
+    Channel.send(.thrown(type: typeName, description: description))
 }
 
 /// Reads one line of input for `readLine()`: the worker's `getline` hook calls this for standard input.

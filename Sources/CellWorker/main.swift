@@ -2,7 +2,7 @@
 //
 // It is started by the engine as `swift-inference-worker <libNotebookSupport.so> [<working folder>]` with
 //   fd 0  /dev/null (cells read input through the support library instead)
-//   fd 1  a pipe: everything cells print, and framed events (see CellRuntime's Channel)
+//   fd 1  a pipe: everything cells print, and framed events (`WorkerFrame`s in their envelope)
 //   fd 2  a pipe: what cells write to standard error, and the runtime's crash messages
 //   fd 3  a pipe of commands from the engine, one per line:
 //           run <entry-symbol> <path-to-library>
@@ -15,6 +15,7 @@
 // starts another worker and restores the earlier cells in it. Before dying, the worker writes on fd 2 where
 // in the loaded cell libraries the crash happened (see CWorkerSupport), which the engine maps to cell lines.
 import CWorkerSupport
+import WorkerProtocol
 
 #if canImport(Glibc)
 import Glibc
@@ -28,11 +29,16 @@ let statusDescriptor: Int32 = 4
 /// How many `run` commands this worker has taken; `done` records carry it, so the engine can match them.
 var runCount = 0
 
-/// Sends a `done` record (JSON members after `"t":"done"`) on both channels.
-func finish(_ members: String) {
-    let record = #"{"t":"done","n":\#(runCount),"# + members + "}"
-    sendEvent(record)
-    let line = Array((record + "\n").utf8)
+/// Sends a frame through the support library, which frames it on fd 1 among the cell's output.
+func send(_ frame: WorkerFrame) {
+    sendEvent(String(decoding: frame.encoded, as: UTF8.self))
+}
+
+/// Sends the `done` frame of the current run on both channels.
+func finish(_ end: WorkerFrame.CellEnd) {
+    let record = WorkerFrame.done(run: runCount, end: end)
+    send(record)
+    let line = record.encoded + [UInt8(ascii: "\n")]
     line.withUnsafeBytes { buffer in
         var offset = 0
         while offset < buffer.count {
@@ -106,23 +112,23 @@ if cw_install_main_executor(executorIdentity, executorImplementation, runMainJob
     fputs("swift-inference-worker: this Swift runtime has no main-executor hook; top-level await will not work\n", stderr)
 }
 
-sendEvent(#"{"t":"ready"}"#)
+send(.ready)
 while let command = readCommand() {
     let parts = command.split(separator: " ", maxSplits: 2).map(String.init)
     switch parts.first {
     case "run" where parts.count == 3:
         // Acknowledged at once, so the engine can tell a lost command from a long cell.
         runCount += 1
-        sendEvent(#"{"t":"started"}"#)
+        send(.started)
         guard let library = dlopen(parts[2], RTLD_NOW | RTLD_GLOBAL) else {
             let reason = String(cString: dlerror())
             fputs("swift-inference-worker: cannot load a compiled cell: \(reason)\n", stderr)
-            finish(#""ok":false,"load":true"#)
+            finish(.notLoaded)
             continue
         }
         guard let entry = dlsym(library, parts[1]) else {
             fputs("swift-inference-worker: compiled cell has no entry point \(parts[1])\n", stderr)
-            finish(#""ok":false,"load":true"#)
+            finish(.notLoaded)
             continue
         }
         // Its address range, so that a crash report can name the cell's line.
@@ -131,9 +137,9 @@ while let command = readCommand() {
         let outcome = cw_run_cell(unsafeBitCast(entry, to: cw_cell_entry.self), 512 << 20, &exitStatus)
         fflush(nil)
         switch Int(outcome) {
-        case Int(CW_CELL_FINISHED): finish(#""ok":true"#)
-        case Int(CW_CELL_EXITED): finish(#""ok":false,"exit":\#(exitStatus)"#)
-        default: finish(#""ok":false"#)
+        case Int(CW_CELL_FINISHED): finish(.finished)
+        case Int(CW_CELL_EXITED): finish(.exited(status: exitStatus))
+        default: finish(.abandoned)
         }
     case "exit":
         fflush(nil)

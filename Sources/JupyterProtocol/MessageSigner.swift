@@ -34,21 +34,39 @@ public struct MessageSigner: Sendable {
         return hex
     }
 
-    /// Whether `signature` is the right one for `parts`, compared in constant time.
+    /// Whether `signature` is the right one for `parts`.
+    ///
+    /// The hex is decoded (either case) and handed to swift-crypto, whose check runs in constant time;
+    /// a frame that is not 64 hex digits is simply not valid.
     /// - Parameters:
     ///   - signature: the signature frame as received.
     ///   - parts: header, parent header, metadata and content as received.
     /// - Returns: `true` when signing is off or the signature matches.
     public func isValid(signature: [UInt8], of parts: [[UInt8]]) -> Bool {
-        guard isEnabled else { return true }
-        let expected = self.signature(of: parts)
-        // Lowercase the received hex so either case is accepted; length is not secret.
-        guard signature.count == expected.count else { return false }
-        var difference: UInt8 = 0
-        for (a, b) in zip(signature, expected) {
-            let lowered = (a >= 0x41 && a <= 0x46) ? a | 0x20 : a
-            difference |= lowered ^ b
+        guard let key else { return true }
+        guard let code = Self.bytes(fromHex: signature), code.count == SHA256.byteCount else { return false }
+        return HMAC<SHA256>.isValidAuthenticationCode(code, authenticating: Array(parts.joined()), using: key)
+    }
+
+    /// The bytes a hex string spells, or `nil` when it has an odd length or a non-hex digit.
+    static func bytes(fromHex hex: [UInt8]) -> [UInt8]? {
+        guard hex.count.isMultiple(of: 2) else { return nil }
+        func nibble(_ digit: UInt8) -> UInt8? {
+            switch digit {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit - UInt8(ascii: "A") + 10
+            default: nil
+            }
         }
-        return difference == 0
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(hex.count / 2)
+        var index = 0
+        while index < hex.count {
+            guard let high = nibble(hex[index]), let low = nibble(hex[index + 1]) else { return nil }
+            bytes.append(high << 4 | low)
+            index += 2
+        }
+        return bytes
     }
 }

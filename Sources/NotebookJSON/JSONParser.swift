@@ -1,3 +1,14 @@
+// Why the project parses JSON itself rather than with Foundation's JSONSerialization:
+// - Errors name a line and column ("invalid JSON at line 12, column 5: …"), which `execute`, the nbgrader
+//   plug-in and the kernel show for a broken notebook or message; Foundation reports a byte offset in a
+//   debug string at best.
+// - Values come out typed (`JSONValue`), with no NSNumber guessing between Bool, Int and Double.
+// - Speed is not the reason: `JSONBenchmark` (Benchmarks/, median of 21 runs, 2026-12-05, loaded machine)
+//   parses an executed lecture 1 (280 kB) in 1.2–1.8 ms against Foundation's 3.1–5.4 ms, lecture 4 (1.07 MB)
+//   in 5.5–8.3 ms against 21 ms, and 1,000 worker frames in 1.06 ms against 1.84 ms: faster, but a
+//   trivial cell takes about 100 ms, so neither would be a bottleneck.
+// Correctness is pinned by JSONTestSuite's 318 parsing cases (Tests/NotebookJSONTests).
+
 /// Why a text is not JSON, and where.
 public struct JSONParseError: Error, Sendable, CustomStringConvertible {
     /// What is wrong.
@@ -167,13 +178,35 @@ private struct JSONByteParser {
             || b == UInt8(ascii: ".") || b == UInt8(ascii: "e") || b == UInt8(ascii: "E")
     }
 
-    /// JSON's number grammar is stricter than `Double.init`: no leading '+', no bare '.5', no 'inf'.
+    /// Whether `text` follows JSON's number grammar, which is stricter than `Double.init`:
+    /// `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?` — no leading `+`, no bare `.5` or `2.`,
+    /// no leading zeros, no `inf`.
     static func isJSONNumber(_ text: String) -> Bool {
-        var chars = Substring(text)
-        if chars.first == "-" { chars = chars.dropFirst() }
-        guard let first = chars.first, first.isASCII, first.isNumber else { return false }
-        if first == "0", chars.count > 1, let second = chars.dropFirst().first, second.isNumber { return false }
-        return true
+        let digits = Array(text.utf8)
+        var i = 0
+        func isDigit(_ at: Int) -> Bool { at < digits.count && digits[at] >= 0x30 && digits[at] <= 0x39 }
+        /// Skips one or more digits; false when there is none.
+        func digitRun() -> Bool {
+            let start = i
+            while isDigit(i) { i += 1 }
+            return i > start
+        }
+        if i < digits.count, digits[i] == UInt8(ascii: "-") { i += 1 }
+        if i < digits.count, digits[i] == UInt8(ascii: "0") {
+            i += 1
+        } else if !digitRun() {
+            return false
+        }
+        if i < digits.count, digits[i] == UInt8(ascii: ".") {
+            i += 1
+            guard digitRun() else { return false }
+        }
+        if i < digits.count, digits[i] == UInt8(ascii: "e") || digits[i] == UInt8(ascii: "E") {
+            i += 1
+            if i < digits.count, digits[i] == UInt8(ascii: "+") || digits[i] == UInt8(ascii: "-") { i += 1 }
+            guard digitRun() else { return false }
+        }
+        return i == digits.count
     }
 
     mutating func parseHex4() throws(JSONParseError) -> UInt32 {

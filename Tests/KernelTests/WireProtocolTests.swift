@@ -72,6 +72,10 @@ import Testing
         #expect(!signer.isValid(signature: wrong, of: Self.frames))
         #expect(!signer.isValid(signature: [], of: Self.frames))
         #expect(!signer.isValid(signature: Array(Self.reference.utf8.dropLast()), of: Self.frames))
+        #expect(!signer.isValid(signature: Array(Self.reference.utf8.dropLast(2)), of: Self.frames))
+        var notHex = Array(Self.reference.utf8)
+        notHex[0] = UInt8(ascii: "g")  // right length, not a hex digit
+        #expect(!signer.isValid(signature: notHex, of: Self.frames))
         var tampered = Self.frames
         tampered[3] = Array(#"{"code":"x"}"#.utf8)
         #expect(!signer.isValid(signature: Array(Self.reference.utf8), of: tampered))

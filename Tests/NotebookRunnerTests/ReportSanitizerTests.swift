@@ -4,7 +4,7 @@ import Testing
 
 @testable import NotebookRunner
 
-/// One vector of `Fixtures/xss-corpus.json` (shared with tests/python/test_report_xss.py, which also shows
+/// One vector of `Fixtures/xss-corpus.json` (shared with e2e/python/test_report_xss.py, which also shows
 /// that the vectors marked live do fire in Chromium when nothing sanitizes them).
 struct XSSVector: Decodable, Sendable, CustomTestStringConvertible {
     let id: String

@@ -1,6 +1,6 @@
 import Foundation
 import NotebookJSON
-import NotebookRunner
+@testable import NotebookRunner
 import Testing
 
 @Suite struct ReportTests {
@@ -76,6 +76,31 @@ import Testing
         #expect(page.contains("<pre>a &lt; b</pre>"))
         #expect(page.contains("E: v") && !page.contains("\u{1B}"))
         #expect(page.contains("In\u{00A0}[1]:"))
+    }
+
+    @Test func swiftHighlightingClassifiesAndEscapesEverything() {
+        let source = """
+            @MainActor let n: Int = 0x1F // "<b>"
+            func f() async -> String { "a\\(n) <i>" }
+            /* multi
+               line */ let r = #/a+/#
+            """
+        let html = SwiftHighlighter.html(source)
+        #expect(html.contains("<span class=\"at\">@MainActor</span>"))
+        #expect(html.contains("<span class=\"kw\">let</span>"))
+        #expect(html.contains("<span class=\"kw\">async</span>"))  // a contextual keyword
+        #expect(html.contains("<span class=\"ty\">Int</span>"))
+        #expect(html.contains("<span class=\"nu\">0x1F</span>"))
+        #expect(html.contains("<span class=\"cm\">// &quot;&lt;b&gt;&quot;</span>"))
+        #expect(html.contains("<span class=\"cm\">/* multi\n   line */</span>"))
+        #expect(html.contains("&lt;i&gt;") && !html.contains("<i>") && !html.contains("<b>"))
+        // Nothing is lost: the text without the markup is the source, escaped.
+        let text = html.replacingOccurrences(of: #"<span class="[a-z]+">|</span>"#, with: "", options: .regularExpression)
+        #expect(text == source.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;"))
+        // A source that does not parse is still all there.
+        let broken = SwiftHighlighter.html("let x = (1 +")
+        #expect(broken.replacingOccurrences(of: #"<span class="[a-z]+">|</span>"#, with: "", options: .regularExpression) == "let x = (1 +")
     }
 
     @Test func exitCodesAreDistinctAndDocumented() {

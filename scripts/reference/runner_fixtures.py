@@ -3,7 +3,7 @@
 - Tests/NotebookRunnerTests/Fixtures/nbformat-written.ipynb: every output type, written by
   nbformat.write, so the Swift writer can be checked byte for byte against nbformat's layout.
 - Tests/NotebookRunnerTests/Fixtures/hello.ipynb and parameters.ipynb: small Swift notebooks that the
-  runner, nbconvert and papermill execute in tests/python.
+  runner, nbconvert and papermill execute in e2e/python.
 """
 import os
 

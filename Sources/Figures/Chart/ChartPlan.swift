@@ -45,55 +45,18 @@ struct ChartPlan {
         xLabel = chart.xLabel ?? items.lazy.compactMap { $0.xChannels.first?.label }.first ?? ""
         yLabel = chart.yLabel ?? items.lazy.compactMap { $0.yChannels.first?.label }.first ?? ""
 
-        // Series.
-        var keys: [String] = [], symbols: [String] = [], bars: [String] = []
-        var low = Double.infinity, high = -Double.infinity
-        var seriesTitle = "", colourTitle = "", symbolTitle = ""
-        for item in items {
-            if let series = item.style.series {
-                if case .number(let value) = series.value {
-                    if value.isFinite {
-                        low = Swift.min(low, value)
-                        high = Swift.max(high, value)
-                    }
-                    if colourTitle.isEmpty { colourTitle = series.label }
-                } else {
-                    if !keys.contains(series.value.label) { keys.append(series.value.label) }
-                    if seriesTitle.isEmpty { seriesTitle = series.label }
-                    if item.kind == .bar, !bars.contains(series.value.label) { bars.append(series.value.label) }
-                }
-            }
-            if let symbol = item.style.symbolSeries {
-                if !symbols.contains(symbol.value.label) { symbols.append(symbol.value.label) }
-                if symbolTitle.isEmpty { symbolTitle = symbol.label }
-            }
-        }
-        if let shared {
-            // Panels of a grid use the grid's series order, so that colours agree between panels.
-            keys = shared.seriesKeys
-            symbols = shared.symbolKeys
-            bars = shared.barSeries
-            if let range = shared.colourRange { (low, high) = (range.lowerBound, range.upperBound) }
-        }
-        seriesKeys = keys
-        self.seriesTitle = seriesTitle
-        colourRange = low <= high ? low...high : nil
-        self.colourTitle = colourTitle
-        symbolKeys = symbols
-        self.symbolTitle = symbolTitle
-        barSeries = bars
+        let series = SeriesSummary(items, shared: shared)
+        seriesKeys = series.keys
+        seriesTitle = series.title
+        colourRange = series.colourRange
+        colourTitle = series.colourTitle
+        symbolKeys = series.symbols
+        symbolTitle = series.symbolTitle
+        barSeries = series.bars
 
-        // Legend width.
-        let wantsLegend = !keys.isEmpty || !symbols.isEmpty || colourRange != nil
         let visibility = legend ?? chart.legend
-        showLegend = visibility == .visible || (visibility == .automatic && wantsLegend)
-        var legendWidth = 0.0
-        if showLegend {
-            let titles = [seriesTitle, colourTitle, symbolTitle].map { estimatedTextWidth($0, size: 12) * 1.08 }
-            let entries = (keys + symbols).map { estimatedTextWidth($0) + 24 }
-            let bar: Double = colourRange == nil ? 0 : 82
-            legendWidth = Swift.min(chart.width * 0.4, Swift.max(60, (titles + entries + [bar]).max() ?? 60))
-        }
+        showLegend = visibility == .visible || (visibility == .automatic && series.wantsLegend)
+        let legendWidth = showLegend ? series.legendWidth(chartWidth: chart.width) : 0
         self.legendWidth = legendWidth
 
         // Layout and scales.
@@ -128,23 +91,75 @@ struct ChartPlan {
         self.plotWidth = plotWidth
         self.plotHeight = plotHeight
 
-        // Bars placed by a number: 80 % of the smallest gap between positions.
-        let positionScale = horizontal ? yScale : xScale
-        let positionLength = horizontal ? plotHeight : plotWidth
+        barHalfWidth = ChartPlan.barHalfWidth(
+            items, horizontal: horizontal, scale: horizontal ? yScale : xScale,
+            length: horizontal ? plotHeight : plotWidth)
+
+        skipped = items.count { !ChartPlan.drawable($0, x: xScale, y: yScale) }
+    }
+
+    /// Half the width of bars placed by a number: 40 % of the smallest gap between their positions.
+    static func barHalfWidth(_ items: [MarkItem], horizontal: Bool, scale: AxisScale, length: Double) -> Double {
         var positions: [Double] = []
         for item in items where item.kind == .bar {
             let channel = horizontal ? item.y : item.x
             if let value = channel?.value.numeric, horizontal ? item.yStart == nil : item.xStart == nil {
-                positions.append(positionScale.fraction(value) * positionLength)
+                positions.append(scale.fraction(value) * length)
             }
         }
         positions.sort()
         let gaps = zip(positions, positions.dropFirst()).map { $1 - $0 }.filter { $0 > 0.5 }
-        barHalfWidth = Swift.max(0.5, 0.4 * (gaps.min() ?? Swift.min(40, positionLength / 4)))
+        return Swift.max(0.5, 0.4 * (gaps.min() ?? Swift.min(40, length / 4)))
+    }
 
-        var skipped = 0
-        for item in items where !ChartPlan.drawable(item, x: xScale, y: yScale) { skipped += 1 }
-        self.skipped = skipped
+    /// The chart's series: categorical keys, a numeric colour range, symbols and bar series, each with its
+    /// legend title.
+    struct SeriesSummary {
+        var keys: [String] = [], symbols: [String] = [], bars: [String] = []
+        var title = "", colourTitle = "", symbolTitle = ""
+        var colourRange: ClosedRange<Double>?
+
+        /// Collects the series in order of appearance; a grid's panels take the grid's (`shared`) order, so
+        /// that colours agree between panels.
+        init(_ items: [MarkItem], shared: ChartPlan?) {
+            var low = Double.infinity, high = -Double.infinity
+            for item in items {
+                if let series = item.style.series {
+                    if case .number(let value) = series.value {
+                        if value.isFinite {
+                            low = Swift.min(low, value)
+                            high = Swift.max(high, value)
+                        }
+                        if colourTitle.isEmpty { colourTitle = series.label }
+                    } else {
+                        if !keys.contains(series.value.label) { keys.append(series.value.label) }
+                        if title.isEmpty { title = series.label }
+                        if item.kind == .bar, !bars.contains(series.value.label) { bars.append(series.value.label) }
+                    }
+                }
+                if let symbol = item.style.symbolSeries {
+                    if !symbols.contains(symbol.value.label) { symbols.append(symbol.value.label) }
+                    if symbolTitle.isEmpty { symbolTitle = symbol.label }
+                }
+            }
+            if let shared {
+                keys = shared.seriesKeys
+                symbols = shared.symbolKeys
+                bars = shared.barSeries
+                if let range = shared.colourRange { (low, high) = (range.lowerBound, range.upperBound) }
+            }
+            colourRange = low <= high ? low...high : nil
+        }
+
+        var wantsLegend: Bool { !keys.isEmpty || !symbols.isEmpty || colourRange != nil }
+
+        /// The legend's width: its widest title or entry, or the colour bar, at most 40 % of the chart.
+        func legendWidth(chartWidth: Double) -> Double {
+            let titles = [title, colourTitle, symbolTitle].map { estimatedTextWidth($0, size: 12) * 1.08 }
+            let entries = (keys + symbols).map { estimatedTextWidth($0) + 24 }
+            let bar: Double = colourRange == nil ? 0 : 82
+            return Swift.min(chartWidth * 0.4, Swift.max(60, (titles + entries + [bar]).max() ?? 60))
+        }
     }
 
     // MARK: Extents

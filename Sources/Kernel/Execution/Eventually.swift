@@ -21,9 +21,9 @@ final class Eventually<Value: Sendable>: @unchecked Sendable {
         return stored.withLock { $0! }
     }
 
-    /// The value if it is ready within `timeout` seconds.
-    func value(waitingAtMost timeout: Double) -> Value? {
-        _ = group.wait(timeout: .now() + timeout)
+    /// The value if it is ready within `timeout` (a monotonic wait).
+    func value(waitingAtMost timeout: Duration) -> Value? {
+        _ = group.wait(timeout: .now() + timeout / .seconds(1))
         return stored.withLock { $0 }
     }
 

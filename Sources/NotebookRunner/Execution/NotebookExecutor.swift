@@ -60,105 +60,120 @@ public struct NotebookExecutor: Sendable {
         let codeIndices = notebook.cells.indices.filter { notebook.cells[$0].kind == .code }
         var records: [CellRecord] = []
         var outcome = NotebookOutcome.succeeded
-        var stopped = false
         var counter = 0
         var displays = DisplayIndex()
         let deadline = settings.notebookTimeout.map { start + $0 }
 
         for (number, index) in codeIndices.enumerated() {
             let cell = notebook.cells[index]
-            if stopped {
-                let record = CellRecord(index: index, id: cell.id, status: .notRun)
-                records.append(record)
-                observer.cellFinished(record, codeIndices.count)
-                continue
-            }
-            if cell.source.trimmingSpaces.isEmpty {
-                let record = CellRecord(index: index, id: cell.id, status: .empty)
-                records.append(record)
-                observer.cellFinished(record, codeIndices.count)
-                continue
-            }
-            observer.cellStarted(index, number + 1, codeIndices.count)
-            counter += 1
-            notebook.cells[index].executionCount = counter
-
-            // The effective limit: the cell's own (or the default), cut to what is left of the notebook's.
-            var limit: Duration? = cell.ownTimeout ?? settings.cellTimeout
-            var notebookLimitBinds = false
-            if let deadline {
-                let left = deadline - clock.now
-                if limit == nil || left < limit! {
-                    limit = max(left, .milliseconds(1))
-                    notebookLimitBinds = true
-                }
-            }
-
-            let startedAt = Timestamp.now()
-            let cellStart = clock.now
-            let recorder = EventRecorder()
-            let result: Result<CellSuccess, CellFailure>
-            if let deadline, deadline <= clock.now {
-                result = .failure(
-                    CellFailure(
-                        kind: .timedOut, name: "Timeout", message: "the notebook's time limit was reached",
-                        traceback: ["Timeout: the notebook's time limit was reached before this cell started"]))
+            let record: CellRecord
+            if outcome != .succeeded {
+                record = CellRecord(index: index, id: cell.id, status: .notRun)
+            } else if cell.source.trimmingSpaces.isEmpty {
+                record = CellRecord(index: index, id: cell.id, status: .empty)
             } else {
-                result = engine.execute(
-                    cell.source, options: ExecuteOptions(timeout: limit),
-                    onEvent: { event in
-                        recorder.append(event)
-                        observer.event(index, event)
-                    },
-                    onInput: { _ in nil })
-            }
-            let duration = clock.now - cellStart
-            let finishedAt = Timestamp.now()
-
-            for event in recorder.events {
-                displays.apply(event, cell: index, notebook: &notebook)
-            }
-            var record = CellRecord(
-                index: index, id: cell.id, executionCount: counter, status: .succeeded, duration: duration)
-            switch result {
-            case .success(let success):
-                if let value = success.result {
-                    displays.flushPendingClear(cell: index, notebook: &notebook)
-                    notebook.cells[index].outputs.append(
-                        .executeResult(executionCount: counter, data: value.notebookData, metadata: value.metadata))
-                }
-            case .failure(var failure):
-                if failure.kind == .timedOut && notebookLimitBinds {
-                    record.notebookLimitReached = true
-                    if !failure.message.contains("notebook") {
-                        failure.message += " (the notebook's time limit was reached)"
-                    }
-                }
-                displays.flushPendingClear(cell: index, notebook: &notebook)
-                notebook.cells[index].outputs.append(
-                    .error(name: failure.name, value: failure.message, traceback: failure.traceback))
-                record.failure = failure
-                let mayFail = cell.hasTag(Cell.raisesExceptionTag) || settings.allowErrors
-                if failure.kind == .timedOut || failure.kind == .interrupted || !mayFail {
-                    record.status = .failed
-                    stopped = true
-                    outcome = NotebookOutcome(failure.kind)
-                } else {
-                    record.status = .allowedFailure
-                }
-            }
-            if settings.recordTiming {
-                notebook.cells[index].metadata["execution"] = .object([
-                    "iopub.status.busy": .string(startedAt),
-                    "iopub.execute_input": .string(startedAt),
-                    "shell.execute_reply": .string(finishedAt),
-                    "iopub.status.idle": .string(finishedAt),
-                ])
+                observer.cellStarted(index, number + 1, codeIndices.count)
+                counter += 1
+                let run = CellRun(
+                    index: index, executionCount: counter, limit: limit(for: cell, deadline: deadline, clock: clock),
+                    deadlinePassed: deadline.map { $0 <= clock.now } ?? false)
+                record = execute(run, of: &notebook, on: engine, displays: &displays, observer: observer, clock: clock)
+                if record.status == .failed, let failure = record.failure { outcome = NotebookOutcome(failure.kind) }
             }
             records.append(record)
             observer.cellFinished(record, codeIndices.count)
         }
         return NotebookRun(notebook: notebook, outcome: outcome, cells: records, duration: clock.now - start)
+    }
+
+    /// One code cell's place, number and time limit.
+    struct CellRun {
+        var index: Int
+        var executionCount: Int
+        /// The limit, and whether it is the notebook's remaining time rather than the cell's own.
+        var limit: (duration: Duration?, isNotebooks: Bool)
+        /// The notebook's time was up before the cell started: it is not sent to the engine.
+        var deadlinePassed: Bool
+    }
+
+    /// The effective limit of a cell: its own (or the default), cut to what is left of the notebook's.
+    func limit(for cell: Cell, deadline: ContinuousClock.Instant?, clock: ContinuousClock)
+        -> (duration: Duration?, isNotebooks: Bool)
+    {
+        let own = cell.ownTimeout ?? settings.cellTimeout
+        guard let deadline else { return (own, false) }
+        let left = deadline - clock.now
+        if let own, own <= left { return (own, false) }
+        return (max(left, .milliseconds(1)), true)
+    }
+
+    /// Runs one cell on the engine and writes its outputs, count and timing into `notebook`.
+    func execute(
+        _ run: CellRun, of notebook: inout Notebook, on engine: any CellExecuting, displays: inout DisplayIndex,
+        observer: ExecutionObserver, clock: ContinuousClock
+    ) -> CellRecord {
+        let index = run.index
+        let cell = notebook.cells[index]
+        notebook.cells[index].executionCount = run.executionCount
+        let startedAt = Timestamp.now()
+        let cellStart = clock.now
+        let recorder = EventRecorder()
+        let result: Result<CellSuccess, CellFailure>
+        if run.deadlinePassed {
+            result = .failure(
+                CellFailure(
+                    kind: .timedOut, name: "Timeout", message: "the notebook's time limit was reached",
+                    traceback: ["Timeout: the notebook's time limit was reached before this cell started"]))
+        } else {
+            result = engine.execute(
+                cell.source, options: ExecuteOptions(timeout: run.limit.duration),
+                onEvent: { event in
+                    recorder.append(event)
+                    observer.event(index, event)
+                },
+                onInput: { _ in nil })
+        }
+        let duration = clock.now - cellStart
+        let finishedAt = Timestamp.now()
+
+        for event in recorder.events {
+            displays.apply(event, cell: index, notebook: &notebook)
+        }
+        var record = CellRecord(
+            index: index, id: cell.id, executionCount: run.executionCount, status: .succeeded, duration: duration)
+        switch result {
+        case .success(let success):
+            // A pending `clear(wait: true)` takes effect when the next output comes; none may come.
+            if let value = success.result {
+                displays.flushPendingClear(cell: index, notebook: &notebook)
+                notebook.cells[index].outputs.append(
+                    .executeResult(
+                        executionCount: run.executionCount, data: value.notebookData, metadata: value.metadata))
+            }
+        case .failure(var failure):
+            if failure.kind == .timedOut && run.limit.isNotebooks {
+                record.notebookLimitReached = true
+                if !failure.message.contains("notebook") {
+                    failure.message += " (the notebook's time limit was reached)"
+                }
+            }
+            displays.flushPendingClear(cell: index, notebook: &notebook)
+            notebook.cells[index].outputs.append(
+                .error(name: failure.name, value: failure.message, traceback: failure.traceback))
+            record.failure = failure
+            let mayFail = cell.hasTag(Cell.raisesExceptionTag) || settings.allowErrors
+            let stops = failure.kind == .timedOut || failure.kind == .interrupted || !mayFail
+            record.status = stops ? .failed : .allowedFailure
+        }
+        if settings.recordTiming {
+            notebook.cells[index].metadata["execution"] = .object([
+                "iopub.status.busy": .string(startedAt),
+                "iopub.execute_input": .string(startedAt),
+                "shell.execute_reply": .string(finishedAt),
+                "iopub.status.idle": .string(finishedAt),
+            ])
+        }
+        return record
     }
 }
 

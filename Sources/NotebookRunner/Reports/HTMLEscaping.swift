@@ -1,3 +1,4 @@
+import Figures
 import Foundation
 
 /// Escaping for HTML text and attribute values.
@@ -5,22 +6,9 @@ import Foundation
 /// Untrusted markup is never passed through with parts cut out: `HTMLSanitizer` rebuilds it from an
 /// allowlist, and everything else a report shows goes through `escape`.
 enum HTML {
-    /// Escapes `&`, `<`, `>`, `"` and `'`, so the result is inert both as text and as a quoted attribute value.
-    static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
-    }
+    /// Escapes `&`, `<`, `>`, `"` and `'` (Figures' `htmlEscaped`), so the result is inert both as text and
+    /// as a quoted attribute value.
+    static func escape(_ text: String) -> String { text.htmlEscaped }
 
     /// Removes ANSI colour sequences (`ESC [ … m`), which tracebacks may carry.
     static func withoutANSI(_ text: String) -> String {

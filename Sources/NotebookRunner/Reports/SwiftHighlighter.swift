@@ -1,68 +1,55 @@
-/// Marks up Swift source for the HTML export: keywords, literals and comments in `<span>`s, all text escaped.
-enum SwiftHighlighter {
-    static let keywords: Set<String> = [
-        "let", "var", "func", "struct", "class", "enum", "protocol", "extension", "actor", "import", "return",
-        "if", "else", "guard", "for", "in", "while", "repeat", "switch", "case", "default", "break", "continue",
-        "throw", "throws", "try", "catch", "do", "defer", "where", "as", "is", "nil", "true", "false", "self",
-        "Self", "init", "inout", "static", "public", "private", "fileprivate", "internal", "mutating", "some",
-        "any", "async", "await", "typealias", "associatedtype", "final", "override", "subscript", "lazy",
-    ]
+import SwiftIDEUtils
+import SwiftParser
+import SwiftSyntax
 
+/// Marks up Swift source for the HTML export: keywords, types, literals, attributes and comments in
+/// `<span>`s, everything else as escaped text.
+///
+/// The classification is swift-syntax's own (`SwiftIDEUtils`), the one SourceKit-LSP colours editors with,
+/// so contextual keywords, string interpolation and multi-line literals come out right. A source that does
+/// not parse still classifies: the parser recovers, and unclassified text is written plain.
+enum SwiftHighlighter {
     static func html(_ source: String) -> String {
-        let chars = Array(source)
-        var out = ""
-        var i = 0
-        func span(_ kind: String, _ text: String) {
-            out += "<span class=\"\(kind)\">" + HTML.escape(text) + "</span>"
-        }
-        while i < chars.count {
-            let c = chars[i]
-            if c == "/", i + 1 < chars.count, chars[i + 1] == "/" {
-                var j = i
-                while j < chars.count, chars[j] != "\n" { j += 1 }
-                span("cm", String(chars[i..<j]))
-                i = j
-            } else if c == "/", i + 1 < chars.count, chars[i + 1] == "*" {
-                var j = i + 2
-                while j + 1 < chars.count, !(chars[j] == "*" && chars[j + 1] == "/") { j += 1 }
-                j = min(j + 2, chars.count)
-                span("cm", String(chars[i..<j]))
-                i = j
-            } else if c == "\"" {
-                var j = i + 1
-                while j < chars.count, chars[j] != "\"", chars[j] != "\n" {
-                    if chars[j] == "\\" { j += 1 }
-                    j += 1
-                }
-                j = min(j + 1, chars.count)
-                span("st", String(chars[i..<j]))
-                i = j
-            } else if c.isNumber {
-                var j = i
-                while j < chars.count, chars[j].isNumber || chars[j] == "." || chars[j] == "_" || chars[j] == "e" {
-                    j += 1
-                }
-                span("nu", String(chars[i..<j]))
-                i = j
-            } else if c.isLetter || c == "_" || c == "@" || c == "#" {
-                var j = i + 1
-                while j < chars.count, chars[j].isLetter || chars[j].isNumber || chars[j] == "_" { j += 1 }
-                let word = String(chars[i..<j])
-                if keywords.contains(word) {
-                    span("kw", word)
-                } else if c == "@" || c == "#" {
-                    span("at", word)
-                } else if c.isUppercase {
-                    span("ty", word)
-                } else {
-                    out += HTML.escape(word)
-                }
-                i = j
+        var source = source
+        // (class, text) pieces in order; neighbours of one class become one span (a string literal is
+        // classified quote, content and quote).
+        var pieces: [(kind: String?, text: String)] = []
+        func add(_ kind: String?, _ text: String) {
+            if let last = pieces.last, last.kind == kind {
+                pieces[pieces.count - 1].text += text
             } else {
-                out += HTML.escape(String(c))
-                i += 1
+                pieces.append((kind, text))
             }
         }
-        return out
+        source.withUTF8 { bytes in
+            let tree = Parser.parse(source: bytes)
+            func text(_ range: Range<Int>) -> String { String(decoding: bytes[range], as: UTF8.self) }
+            var cursor = 0
+            for piece in tree.classifications {
+                let start = max(piece.range.lowerBound.utf8Offset, cursor)
+                let end = min(piece.range.upperBound.utf8Offset, bytes.count)
+                guard start < end else { continue }
+                if cursor < start { add(nil, text(cursor..<start)) }
+                add(cssClass(piece.kind), text(start..<end))
+                cursor = end
+            }
+            if cursor < bytes.count { add(nil, text(cursor..<bytes.count)) }
+        }
+        return pieces.map { piece in
+            piece.kind.map { "<span class=\"\($0)\">" + HTML.escape(piece.text) + "</span>" } ?? HTML.escape(piece.text)
+        }.joined()
+    }
+
+    /// The report's style class for a classification (see the exporter's style sheet), or `nil` for plain text.
+    static func cssClass(_ kind: SyntaxClassification) -> String? {
+        switch kind {
+        case .keyword: "kw"
+        case .type: "ty"
+        case .stringLiteral, .regexLiteral: "st"
+        case .integerLiteral, .floatLiteral: "nu"
+        case .lineComment, .blockComment, .docLineComment, .docBlockComment: "cm"
+        case .attribute, .ifConfigDirective: "at"
+        default: nil
+        }
     }
 }

@@ -1,5 +1,8 @@
+import CZlib
+
 /// A minimal PNG reader for tests: 8-bit greyscale, grey+alpha, RGB and RGBA, not interlaced —
-/// what `rsvg-convert` writes. Includes a small DEFLATE decoder (RFC 1951).
+/// what `rsvg-convert` writes. zlib inflates the image data; only the chunk walk and the row filters
+/// (PNG's own, not zlib's) are written here.
 struct PNGImage {
     let width: Int
     let height: Int
@@ -45,9 +48,12 @@ struct PNGImage {
         case 6: channels = 4
         default: throw DecodeError("unsupported colour type \(colourType)")
         }
-        var inflater = Inflater(Array(compressed.dropFirst(2)))
-        let raw = try inflater.inflate()
         let stride = width * channels
+        // Each row is one filter byte and its samples.
+        var raw = [UInt8](repeating: 0, count: height * (stride + 1))
+        var rawLength = uLongf(raw.count)
+        let status = uncompress(&raw, &rawLength, compressed, uLong(compressed.count))
+        guard status == Z_OK else { throw DecodeError("zlib could not inflate the image data (status \(status))") }
         guard raw.count >= height * (stride + 1) else { throw DecodeError("image data too short: \(raw.count)") }
         var pixels = [UInt8](repeating: 0, count: height * stride)
         for row in 0..<height {
@@ -113,133 +119,5 @@ struct PNGImage {
             seen.insert(UInt32(rgba[4 * p]) << 16 | UInt32(rgba[4 * p + 1]) << 8 | UInt32(rgba[4 * p + 2]))
         }
         return seen.count
-    }
-}
-
-/// DEFLATE decoding after the puff reference algorithm (canonical Huffman codes decoded bit by bit).
-struct Inflater {
-    private let input: [UInt8]
-    private var position = 0
-    private var bitBuffer = 0
-    private var bitCount = 0
-    private var output: [UInt8] = []
-
-    init(_ input: [UInt8]) { self.input = input }
-
-    private struct Huffman {
-        var counts = [Int](repeating: 0, count: 16)
-        var symbols: [Int] = []
-        init(lengths: [Int]) {
-            for length in lengths { counts[length] += 1 }
-            counts[0] = 0
-            var offsets = [Int](repeating: 0, count: 16)
-            for length in 1..<15 { offsets[length + 1] = offsets[length] + counts[length] }
-            symbols = [Int](repeating: 0, count: lengths.count)
-            for (symbol, length) in lengths.enumerated() where length != 0 {
-                symbols[offsets[length]] = symbol
-                offsets[length] += 1
-            }
-        }
-    }
-
-    private mutating func bits(_ n: Int) throws -> Int {
-        while bitCount < n {
-            guard position < input.count else { throw PNGImage.DecodeError("deflate data ended early") }
-            bitBuffer |= Int(input[position]) << bitCount
-            position += 1
-            bitCount += 8
-        }
-        let value = bitBuffer & ((1 << n) - 1)
-        bitBuffer >>= n
-        bitCount -= n
-        return value
-    }
-
-    private mutating func decode(_ h: Huffman) throws -> Int {
-        var code = 0, first = 0, index = 0
-        for length in 1...15 {
-            code |= try bits(1)
-            let count = h.counts[length]
-            if code - count < first { return h.symbols[index + (code - first)] }
-            index += count
-            first = (first + count) << 1
-            code <<= 1
-        }
-        throw PNGImage.DecodeError("bad Huffman code")
-    }
-
-    private static let lengthBase = [3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258]
-    private static let lengthExtra = [0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0]
-    private static let distanceBase = [
-        1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193, 257, 385, 513, 769, 1025, 1537, 2049, 3073, 4097, 6145,
-        8193, 12289, 16385, 24577,
-    ]
-    private static let distanceExtra = [0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13]
-
-    mutating func inflate() throws -> [UInt8] {
-        var last = 0
-        repeat {
-            last = try bits(1)
-            switch try bits(2) {
-            case 0:
-                bitBuffer = 0
-                bitCount = 0
-                guard position + 4 <= input.count else { throw PNGImage.DecodeError("stored block header cut") }
-                let length = Int(input[position]) | Int(input[position + 1]) << 8
-                position += 4
-                guard position + length <= input.count else { throw PNGImage.DecodeError("stored block cut") }
-                output += input[position..<(position + length)]
-                position += length
-            case 1:
-                let literal = Huffman(lengths: (0..<288).map { $0 < 144 ? 8 : $0 < 256 ? 9 : $0 < 280 ? 7 : 8 })
-                let distance = Huffman(lengths: [Int](repeating: 5, count: 30))
-                try codes(literal, distance)
-            case 2:
-                let literalCount = try bits(5) + 257, distanceCount = try bits(5) + 1, codeCount = try bits(4) + 4
-                let order = [16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15]
-                var codeLengths = [Int](repeating: 0, count: 19)
-                for i in 0..<codeCount { codeLengths[order[i]] = try bits(3) }
-                let lengthCode = Huffman(lengths: codeLengths)
-                var lengths: [Int] = []
-                while lengths.count < literalCount + distanceCount {
-                    let symbol = try decode(lengthCode)
-                    switch symbol {
-                    case 0..<16: lengths.append(symbol)
-                    case 16:
-                        guard let previous = lengths.last else { throw PNGImage.DecodeError("repeat with no length") }
-                        lengths += [Int](repeating: previous, count: 3 + (try bits(2)))
-                    case 17: lengths += [Int](repeating: 0, count: 3 + (try bits(3)))
-                    default: lengths += [Int](repeating: 0, count: 11 + (try bits(7)))
-                    }
-                }
-                try codes(
-                    Huffman(lengths: Array(lengths[0..<literalCount])),
-                    Huffman(lengths: Array(lengths[literalCount..<(literalCount + distanceCount)])))
-            default:
-                throw PNGImage.DecodeError("bad block type")
-            }
-        } while last == 0
-        return output
-    }
-
-    private mutating func codes(_ literal: Huffman, _ distance: Huffman) throws {
-        while true {
-            let symbol = try decode(literal)
-            if symbol < 256 {
-                output.append(UInt8(symbol))
-            } else if symbol == 256 {
-                return
-            } else {
-                let index = symbol - 257
-                guard index < 29 else { throw PNGImage.DecodeError("bad length symbol") }
-                let length = Inflater.lengthBase[index] + (try bits(Inflater.lengthExtra[index]))
-                let d = try decode(distance)
-                guard d < 30 else { throw PNGImage.DecodeError("bad distance symbol") }
-                let back = Inflater.distanceBase[d] + (try bits(Inflater.distanceExtra[d]))
-                guard back <= output.count else { throw PNGImage.DecodeError("distance too far back") }
-                let start = output.count - back
-                for k in 0..<length { output.append(output[start + k]) }
-            }
-        }
     }
 }

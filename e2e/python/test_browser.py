@@ -36,7 +36,6 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import find_swift_inference
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts" / "browser"
@@ -66,6 +65,7 @@ def pick_notebook() -> Path:
 
 
 NOTEBOOK = pick_notebook()
+RUNNER_NOTEBOOKS = [NOTEBOOK]  # what conftest.py's runner starts for this module
 
 
 def free_port() -> int:
@@ -101,26 +101,16 @@ def stop(process: subprocess.Popen) -> None:
 
 
 @pytest.fixture(scope="module")
-def engine_cache(tmp_path_factory) -> Path:
-    """The runner and the kernel JupyterLab starts share one build cache (SWIFT_INFERENCE_CACHE)."""
-    explicit = os.environ.get("SWIFT_INFERENCE_TEST_CACHE")
-    folder = Path(explicit) if explicit else tmp_path_factory.mktemp("browser-engine-cache")
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-@pytest.fixture(scope="module")
-def expected(engine_cache, tmp_path_factory) -> dict:
+def expected(runner) -> dict:
     """What the notebook shows when the runner executes it: the number of SVG figures and HTML tables.
 
-    Also fills the shared build cache, so the kernel in the browser mostly loads compiled cells.
+    The session's runner execution (conftest.py's `runner`) also filled the shared build cache
+    (`engine_cache`), so the kernel in the browser mostly loads compiled cells.
     """
-    out = tmp_path_factory.mktemp("browser-runner")
-    result = subprocess.run(
-        [str(find_swift_inference()), "execute", str(NOTEBOOK), "-o", str(out), "--cache-dir", str(engine_cache)],
-        cwd=ROOT, capture_output=True, text=True, timeout=RUN_ALL_TIMEOUT)
-    assert result.returncode == 0, f"the runner could not execute {NOTEBOOK.name}:\n{result.stderr[-4000:]}"
-    nb = nbformat.read(str(out / NOTEBOOK.name), as_version=4)
+    run = runner(NOTEBOOK)
+    problem = run.failure("the runner could not execute it: swift-inference execute")
+    assert problem is None, problem
+    nb = run.executed()
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
     html = ["".join(o.data["text/html"]) for o in outputs if "text/html" in o.get("data", {})]
     return {

@@ -3,12 +3,14 @@
 registered the way papermill documents) and with nbclient against the installed
 `swift-inference` kernelspec, and every output notebook passes nbformat.validate.
 
-Needs the kernelspec: `swift-inference install --user` (make test installs it).
+The kernelspec comes from conftest.py's temporary prefix. The nbconvert executions are the session's shared
+ones (conftest.py's `nbconvert`): test_notebooks.py compares the lectures' outputs in them with the runner's.
 """
 import glob
 import os
 import shutil
 import subprocess
+from pathlib import Path
 
 import nbformat
 import papermill
@@ -26,18 +28,16 @@ TIMEOUT = 900
 @pytest.fixture(scope="module", autouse=True)
 def kernelspec():
     specs = KernelSpecManager().find_kernel_specs()
-    assert "swift-inference" in specs, "install the kernelspec first: swift-inference install --user"
+    assert "swift-inference" in specs, f"no swift-inference kernelspec in {sorted(specs)} (conftest.py installs it)"
     return specs["swift-inference"]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=os.path.basename)
-def test_nbconvert_executes_and_output_validates(tmp_path, path):
-    result = subprocess.run(
-        ["jupyter", "nbconvert", "--to", "notebook", "--execute", "--ExecutePreprocessor.timeout=600",
-         "--output-dir", str(tmp_path), path],
-        capture_output=True, text=True, timeout=TIMEOUT)
-    assert result.returncode == 0, result.stderr[-4000:]
-    out = nbformat.read(str(tmp_path / os.path.basename(path)), as_version=4)
+def test_nbconvert_executes_and_output_validates(path, nbconvert):
+    run = nbconvert(Path(path))
+    problem = run.failure("jupyter nbconvert --execute")
+    assert problem is None, problem
+    out = run.executed()
     nbformat.validate(out)
     code = [c for c in out.cells if c.cell_type == "code" and c.source.strip()]
     assert all(c.execution_count is not None for c in code)

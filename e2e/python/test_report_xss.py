@@ -6,7 +6,7 @@ xss-corpus.json, shared with the Swift unit tests): Swift cells read the corpus 
 `text/html`, a `text/markdown` and (for SVG documents) an `image/svg+xml` output, print it, and return all of
 them as an `execute_result`; each vector is also a markdown cell and all of them a raw cell. Other cells draw a
 real chart and a table with Figures and run an exercise check. The real CLI executes the notebook and writes
-the report; Debian's chromium (through Playwright, with `executable_path`, as tests/python/test_browser.py
+the report; Debian's chromium (through Playwright, with `executable_path`, as e2e/python/test_browser.py
 does) then opens it.
 
 Every payload leaves a trace when it runs: a dialog (`alert('<id>')`), a request or a navigation to

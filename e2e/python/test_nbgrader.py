@@ -45,7 +45,7 @@ NOTEBOOK = "kl-and-elbo"
 CELL_TIMEOUT = 20  # seconds; the course's own setting is 30 (nbgrader_config.py)
 COMMAND_TIMEOUT = 900  # seconds for the whole autograde run, a way out if a kernel hangs
 
-from nbgrader.api import Gradebook  # tests/requirements.txt pins nbgrader
+from nbgrader.api import Gradebook  # e2e/requirements.txt pins nbgrader
 
 TESTS = ["test-kl-basic", "test-kl-edge-cases", "test-gaussian-basic", "test-gaussian-edge-cases",
          "test-elbo-basic", "test-elbo-edge-cases"]

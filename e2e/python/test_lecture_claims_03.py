@@ -1,7 +1,7 @@
 """Lecture 03 (EM for Gaussian mixtures): the numbers its prose quotes are the numbers its outputs show.
 
-The notebook is executed once with `swift-inference execute` (about a minute on two cores, most of it compiling
-cells; set SWIFT_INFERENCE_TEST_CACHE to a folder to keep the build cache between sessions). Each test names
+The tests read the session's `swift-inference execute` run of the notebook (conftest.py's `runner`, the run
+whose figures and exercises test_notebooks.py checks; about a minute on two cores). Each test names
 the Markdown cell whose sentence it guards (cell ids of notebooks/03-em-gaussian-mixtures.ipynb) and reads the
 values from the outputs of the code cells beside it: tables (HTML), printed text, and Markdown built from
 computed values. When a rerun of the notebook changes a number, the test that quotes it fails and names the
@@ -10,19 +10,16 @@ sentence to update.
 from __future__ import annotations
 
 import math
-import os
 import re
-import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import find_swift_inference
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK = ROOT / "notebooks" / "03-em-gaussian-mixtures.ipynb"
-NOTEBOOK_TIMEOUT = 1800  # seconds for the whole run; the runner's own per-cell limit also applies
+RUNNER_NOTEBOOKS = [NOTEBOOK]  # what conftest.py's runner starts for this module
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -65,14 +62,12 @@ def number(text: str) -> float:
 
 
 @pytest.fixture(scope="module")
-def executed(tmp_path_factory):
-    out = tmp_path_factory.mktemp("lecture03")
-    cache = os.environ.get("SWIFT_INFERENCE_TEST_CACHE") or str(tmp_path_factory.mktemp("lecture03-cache"))
-    result = subprocess.run(
-        [str(find_swift_inference()), "execute", str(NOTEBOOK), "-o", str(out), "--cache-dir", cache],
-        cwd=ROOT, capture_output=True, text=True, timeout=NOTEBOOK_TIMEOUT)
-    assert result.returncode == 0, f"the notebook did not run (exit {result.returncode}):\n{result.stderr[-4000:]}"
-    return nbformat.read(str(out / NOTEBOOK.name), as_version=4)
+def executed(runner):
+    """The notebook as the session's runner execution left it (conftest.py's `runner`)."""
+    run = runner(NOTEBOOK)
+    problem = run.failure("the notebook did not run: swift-inference execute")
+    assert problem is None, problem
+    return run.executed()
 
 
 def cell(nb, cell_id: str):

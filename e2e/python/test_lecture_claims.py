@@ -7,20 +7,16 @@ depend on what the code computes (a fraction, an ordering, a sign), read back fr
 also checks every exercise's nbgrader metadata: an answer cell with a solution region, then a graded check cell
 with points and unique ids, and a final cell showing the score.
 
-Cost: the runner executes the three notebooks once for this module (two at a time), sharing the build cache with
-test_notebooks.py when SWIFT_INFERENCE_TEST_CACHE is set.
+Cost: none of its own: the tests read the session's runner executions (conftest.py's `runner`), the same runs
+whose figures and exercises test_notebooks.py checks.
 """
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import find_swift_inference
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"
@@ -29,30 +25,23 @@ MC = "02-monte-carlo-vs-elbo.ipynb"
 AM = "04-amortization-gap.ipynb"
 EM = "03-em-gaussian-mixtures.ipynb"
 OWNED = [KL, MC, AM]
-NOTEBOOK_TIMEOUT = 1800
+RUNNER_NOTEBOOKS = [NOTEBOOKS / name for name in OWNED]  # what conftest.py's runner starts for this module
 
 
 # ---------------------------------------------------------------------------------------------------------
-# Executing the notebooks once for the module
+# The executed notebooks
 
 
 @pytest.fixture(scope="module")
-def executed(tmp_path_factory):
-    """name → executed notebook, each run once by `swift-inference execute`."""
-    explicit = os.environ.get("SWIFT_INFERENCE_TEST_CACHE")
-    cache = Path(explicit) if explicit else tmp_path_factory.mktemp("claims-cache")
-    cache.mkdir(parents=True, exist_ok=True)
-
-    def run(name: str):
-        out = tmp_path_factory.mktemp("claims-" + name.split("-")[0])
-        result = subprocess.run(
-            [str(find_swift_inference()), "execute", str(NOTEBOOKS / name), "-o", str(out), "--cache-dir", str(cache)],
-            cwd=ROOT, capture_output=True, text=True, timeout=NOTEBOOK_TIMEOUT)
-        assert result.returncode == 0, f"swift-inference execute {name} exited {result.returncode}:\n{result.stderr[-4000:]}"
-        return name, nbformat.read(str(out / name), as_version=4)
-
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        return dict(pool.map(run, OWNED))
+def executed(runner):
+    """name → the notebook as the session's runner execution left it."""
+    found = {}
+    for name in OWNED:
+        run = runner(NOTEBOOKS / name)
+        problem = run.failure("swift-inference execute")
+        assert problem is None, problem
+        found[name] = run.executed()
+    return found
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -7,35 +7,30 @@ For every notebooks/*.ipynb:
     has no error outputs, at least three SVG figures that parse as XML and draw something, at least one HTML
     table, equally many cells tagged `check` and `solution` (at least three each), and every `solution`
     cell's output shows a passed check ("✓") — for an nbgrader answer cell, the check cell after it.
-(b) nbclient runs it against the installed kernelspec `swift-inference`, with the notebook's folder as the
-    working directory (cells read ../data/*.csv), with no errors and the same SVG and table counts.
+(b) Jupyter's own client runs it against the installed kernelspec `swift-inference`: `jupyter nbconvert
+    --execute` (nbclient's ExecutePreprocessor), with the notebook's folder as the working directory (cells
+    read ../data/*.csv), with no errors and the same SVG and table counts as the runner.
 (c) the committed notebook is clean: no outputs, no execution counts, kernelspec `swift-inference`.
 
 !!! An empty notebooks/ folder, or a missing lecture notebook, is a FAILURE here, never a silent pass:
 !!! `test_every_lecture_notebook_is_present` names the four lectures, and when the glob finds nothing the
 !!! parametrised tests run once with the id NO-NOTEBOOKS-FOUND and fail.
 
-Speed: the runner and the kernel share one engine build cache. The runner gets `--cache-dir`, the kernel
-reads the same folder from `SWIFT_INFERENCE_CACHE` (how the engine picks its cache; see
-EngineConfiguration+Locate.swift), so nbclient mostly loads the cells the runner compiled. The cache is a
-fresh temporary folder per session (every cell really compiles once); set `SWIFT_INFERENCE_TEST_CACHE` to a
-folder to keep it between sessions. The cache is keyed by content, so reusing it can never load a stale cell.
-The runner's executions of the notebooks run two at a time (one process per notebook), ahead of the tests
-that look at them.
+Speed: both executions are the session's shared ones (conftest.py's `runner` and `nbconvert`), which the
+claims tests, test_nbclient_kernel.py and the browser test also look at; they run two at a time, ahead of
+the tests that need them. The runner gets `--cache-dir`, the kernel reads the same folder from
+`SWIFT_INFERENCE_CACHE` (how the engine picks its cache; see EngineConfiguration+Locate.swift), so the
+second path mostly loads the cells the first compiled.
 """
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import time
 import xml.etree.ElementTree as ET
-from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import KERNEL_NAME, find_swift_inference
+from conftest import KERNEL_NAME
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK_DIR = ROOT / "notebooks"
@@ -50,9 +45,6 @@ NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("*.ipynb"))
 MISSING = "NO-NOTEBOOKS-FOUND"
 PARAMS = [pytest.param(p, id=p.name) for p in NOTEBOOKS] or [pytest.param(None, id=MISSING)]
 
-CELL_TIMEOUT = 600          # seconds per cell (the first cell also loads the support modules)
-NOTEBOOK_TIMEOUT = 1800     # seconds per notebook, for the runner's subprocess
-RUNNER_PARALLEL = max(1, min(2, os.cpu_count() or 1))  # notebooks the runner executes at once
 MIN_FIGURES = 3
 MIN_TABLES = 1
 MIN_EXERCISES = 3
@@ -136,74 +128,6 @@ def counts(nb) -> dict:
 
 
 # ---------------------------------------------------------------------------------------------------------
-# Shared engine cache and the runner's executions (each notebook runs once with the runner per session)
-
-
-@pytest.fixture(scope="module")
-def engine_cache(tmp_path_factory):
-    """One build cache for the runner (--cache-dir) and the kernel (SWIFT_INFERENCE_CACHE, inherited)."""
-    explicit = os.environ.get("SWIFT_INFERENCE_TEST_CACHE")
-    folder = Path(explicit) if explicit else tmp_path_factory.mktemp("engine-cache")
-    folder.mkdir(parents=True, exist_ok=True)
-    saved = os.environ.get("SWIFT_INFERENCE_CACHE")
-    os.environ["SWIFT_INFERENCE_CACHE"] = str(folder)
-    yield folder
-    if saved is None:
-        os.environ.pop("SWIFT_INFERENCE_CACHE", None)
-    else:
-        os.environ["SWIFT_INFERENCE_CACHE"] = saved
-
-
-class RunnerRun:
-    def __init__(self, path: Path, out: Path, result: subprocess.CompletedProcess, before: bytes, after: bytes,
-                 seconds: float):
-        self.path, self.out, self.result = path, out, result
-        self.before, self.after, self.seconds = before, after, seconds
-        self.summary_path = out / "s.json"
-        self.executed_path = out / path.name
-
-    def executed(self):
-        return nbformat.read(str(self.executed_path), as_version=4)
-
-
-@pytest.fixture(scope="module")
-def runner(engine_cache, tmp_path_factory, request):
-    """`swift-inference execute` on one notebook, once per session; `runner(path)` waits for that run.
-
-    At first use the runs of every notebook a selected test needs are started, RUNNER_PARALLEL at a time
-    (one process per notebook, so each keeps its own exit code): on two cores they take about half the time.
-    """
-    runs: dict[Path, Future] = {}
-    wanted = []
-    for item in request.session.items:
-        path = getattr(item, "callspec", None) and item.callspec.params.get("path")
-        if path is not None and "runner" in getattr(item, "fixturenames", ()) and path not in wanted:
-            wanted.append(path)
-    pool = ThreadPoolExecutor(max_workers=RUNNER_PARALLEL)
-
-    def execute(path: Path) -> RunnerRun:
-        out = tmp_path_factory.mktemp(f"runner-{path.stem}")
-        before = path.read_bytes()
-        started = time.monotonic()
-        result = subprocess.run(
-            [str(find_swift_inference()), "execute", str(path), "-o", str(out), "--summary", str(out / "s.json"),
-             "--cache-dir", str(engine_cache), "--cell-timeout", str(CELL_TIMEOUT)],
-            cwd=ROOT, capture_output=True, text=True, timeout=NOTEBOOK_TIMEOUT)
-        return RunnerRun(path, out, result, before, path.read_bytes(), time.monotonic() - started)
-
-    def run(path: Path) -> RunnerRun:
-        if not runs:
-            for notebook in wanted:
-                runs[notebook] = pool.submit(execute, notebook)
-        if path not in runs:
-            runs[path] = pool.submit(execute, path)
-        return runs[path].result()
-
-    yield run
-    pool.shutdown(wait=True, cancel_futures=True)
-
-
-# ---------------------------------------------------------------------------------------------------------
 # The tests
 
 
@@ -219,8 +143,8 @@ def test_every_lecture_notebook_is_present():
 def test_runner_executes_notebook(path, runner):
     path = require(path)
     run = runner(path)
-    assert run.result.returncode == 0, (
-        f"swift-inference execute {path.name} exited {run.result.returncode}:\n{run.result.stderr[-6000:]}")
+    problem = run.failure("swift-inference execute")
+    assert problem is None, problem
     assert run.after == run.before, f"the runner modified {path}"
     summary = json.loads(run.summary_path.read_text())
     assert summary["exit_code"] == 0, summary
@@ -265,33 +189,26 @@ def test_runner_executes_notebook(path, runner):
 
 
 @pytest.mark.parametrize("path", PARAMS)
-def test_nbclient_executes_notebook_with_installed_kernel(path, runner, engine_cache):
-    from nbclient import NotebookClient
-    from nbclient.exceptions import CellExecutionError
-
+def test_jupyter_client_executes_notebook_with_installed_kernel(path, runner, nbconvert):
     path = require(path)
-    before = path.read_bytes()
-    nb = nbformat.read(str(path), as_version=4)
-    client = NotebookClient(nb, kernel_name=KERNEL_NAME, timeout=CELL_TIMEOUT, startup_timeout=120,
-                            resources={"metadata": {"path": str(path.parent)}})
-    try:
-        client.execute()
-    except CellExecutionError as error:
-        pytest.fail(f"{path.name} failed under nbclient:\n{str(error)[-6000:]}")
-    assert path.read_bytes() == before, f"executing {path.name} with nbclient modified the file"
+    run = nbconvert(path)
+    problem = run.failure("jupyter nbconvert --execute")
+    assert problem is None, problem
+    assert run.after == run.before, f"executing {path.name} with nbconvert modified the file"
+    nb = run.executed()
     nbformat.validate(nb)
     assert nb.metadata.language_info.name == "swift"
     errors = error_outputs(nb)
-    assert not errors, f"{path.name}: error outputs under nbclient:\n" + "\n\n".join(errors)
+    assert not errors, f"{path.name}: error outputs under nbconvert:\n" + "\n\n".join(errors)
 
     seen = counts(nb)
-    assert seen["svg"] >= MIN_FIGURES and seen["table"] >= MIN_TABLES, f"{path.name} under nbclient: {seen}"
+    assert seen["svg"] >= MIN_FIGURES and seen["table"] >= MIN_TABLES, f"{path.name} under nbconvert: {seen}"
     for number, svg in enumerate(svg_outputs(nb)):
-        check_svg(svg, f"{path.name} SVG output #{number} (nbclient)")
-    run = runner(path)
-    if run.result.returncode == 0:
-        assert seen == counts(run.executed()), (
-            f"{path.name}: nbclient shows {seen} but the runner showed {counts(run.executed())}")
+        check_svg(svg, f"{path.name} SVG output #{number} (nbconvert)")
+    headless = runner(path)
+    if headless.result.returncode == 0:
+        assert seen == counts(headless.executed()), (
+            f"{path.name}: nbconvert shows {seen} but the runner showed {counts(headless.executed())}")
 
 
 @pytest.mark.parametrize("path", PARAMS)
