@@ -10,7 +10,7 @@ let package = Package(
         // The process that loads and runs compiled cells.
         .executable(name: "swift-inference-worker", targets: ["CellWorker"]),
         // What every compiled cell links against and sees without an import.
-        .library(name: "NotebookSupport", type: .dynamic, targets: ["CellRuntime", "Inference", "Figures", "NumericsCore"]),
+        .library(name: "NotebookSupport", type: .dynamic, targets: ["CellRuntime", "Inference", "Figures", "NumericsCore", "WideKernels"]),
         .library(name: "NumericsCore", targets: ["NumericsCore"]),
         .library(name: "Inference", targets: ["Inference"]),
         .library(name: "Figures", targets: ["Figures"]),
@@ -24,11 +24,18 @@ let package = Package(
     targets: [
         // MARK: The library students use
 
-        // Wide (AVX2 / AVX-512) matrix kernels chosen at run time; hidden inside NumericsCore.
+        // Wide (AVX2 / AVX-512) matrix kernels in C, chosen at run time.
         .target(name: "CInferenceKernels"),
+        // The C kernels behind a resilient Swift API: built with library evolution, so its internal import
+        // of the C module stays invisible to cells, which then need no C module map (see its source).
+        .target(
+            name: "WideKernels",
+            dependencies: ["CInferenceKernels"],
+            swiftSettings: [.unsafeFlags(["-enable-library-evolution"])]
+        ),
         // Each numerical algorithm once: Cholesky, log-space reductions, SIMD math, dense kernels,
         // the pair worker, sample means, decimal text. Imported internally by Inference and Figures.
-        .target(name: "NumericsCore", dependencies: ["CInferenceKernels"]),
+        .target(name: "NumericsCore", dependencies: ["WideKernels"]),
         .testTarget(name: "NumericsCoreTests", dependencies: ["NumericsCore"]),
         .target(name: "Inference", dependencies: ["NumericsCore"]),
         .testTarget(name: "InferenceTests", dependencies: ["Inference", "NumericsCore"]),

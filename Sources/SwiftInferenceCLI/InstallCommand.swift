@@ -154,9 +154,10 @@ struct InstallCommand: ParsableCommand {
             ),
             (sourceLibrary, root.appendingPathComponent("lib/libNotebookSupport.so"), 0o755),
         ]
-        // WorkerProtocol (and NotebookJSON under it) is imported internally by CellRuntime, so loading
-        // CellRuntime needs them too.
-        for module in LibrarySymbolIndex.libraryModules + ["WorkerProtocol", "NotebookJSON"] {
+        // A module built without library evolution makes its clients load what it imports, even internally:
+        // CellRuntime imports WorkerProtocol (and NotebookJSON under it), Inference and Figures import
+        // NumericsCore, which imports WideKernels. Cells need their .swiftmodules too.
+        for module in LibrarySymbolIndex.libraryModules + ["WorkerProtocol", "NotebookJSON", "NumericsCore", "WideKernels"] {
             for suffix in ["swiftmodule", "swiftdoc", "swiftsourceinfo"] {
                 let file = sourceModules.appendingPathComponent("\(module).\(suffix)")
                 if suffix != "swiftmodule" && !fileManager.fileExists(atPath: file.path) { continue }

@@ -84,7 +84,7 @@ def built_products(stage: Path) -> Path:
     (target / "Modules").mkdir(parents=True)
     for name in ("swift-inference", "swift-inference-worker", "libNotebookSupport.so"):
         shutil.copy2(built / name, target / name)
-    for module in ("Inference", "Figures", "CellRuntime", "WorkerProtocol", "NotebookJSON"):
+    for module in ("Inference", "Figures", "CellRuntime", "WorkerProtocol", "NotebookJSON", "NumericsCore", "WideKernels"):
         for suffix in ("swiftmodule", "swiftdoc", "swiftsourceinfo"):
             source = built / "Modules" / f"{module}.{suffix}"
             if source.exists():
@@ -226,7 +226,11 @@ def test_two_users_run_cells_at_once_from_the_read_only_prefix(users, homes, ins
         runs = [
             subprocess.Popen(
                 [sys.executable, "-c", DRIVER, name, f'let owner = "{user.pw_name}"',
-                 'import Foundation\nowner + " " + String(6 * 7) + " " + NSUserName()'],
+                 'import Foundation\nowner + " " + String(6 * 7) + " " + NSUserName()',
+                 # Inference at work in an installed kernel: its modules import NumericsCore internally,
+                 # so the cell compiles only if the install holds every module they load.
+                 'let fair = try Categorical(probabilities: [0.5, 0.5])\n'
+                 'String(format: "%.4f", try klDivergence(fair, try Categorical(probabilities: [0.9, 0.1])))'],
                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=specs)
             for name, user in zip(names, users)
         ]
@@ -234,8 +238,9 @@ def test_two_users_run_cells_at_once_from_the_read_only_prefix(users, homes, ins
             out, err = run.communicate(timeout=TIMEOUT)
             assert run.returncode == 0, f"kernel as {user.pw_name} failed:\n{out}\n{err}"
             results = json.loads(out.strip().splitlines()[-1])
-            assert [r["status"] for r in results] == ["ok", "ok"], results
+            assert [r["status"] for r in results] == ["ok", "ok", "ok"], results
             assert results[1]["text"] == [f'"{user.pw_name} 42 {user.pw_name}"'], results
+            assert results[2]["text"] == ['"0.5108"'], results  # ½log(½/0.9) + ½log(½/0.1)
     finally:
         shutil.rmtree(specs, ignore_errors=True)
         abandoned_left = abandoned.exists()

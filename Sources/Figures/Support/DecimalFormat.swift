@@ -1,4 +1,4 @@
-@_implementationOnly import NumericsCore
+internal import NumericsCore
 
 /// Locale-independent number formatting, used for SVG coordinates, tick labels and table cells.
 ///

@@ -5,7 +5,7 @@ import Musl
 #else
 import Darwin
 #endif
-@_implementationOnly import NumericsCore
+internal import NumericsCore
 
 /// Settings for `VAE.amortizationGapReport`.
 public struct AmortizationGapOptions: Sendable, Hashable {

@@ -5,7 +5,7 @@ import Musl
 #else
 import Darwin
 #endif
-@_implementationOnly import NumericsCore
+internal import NumericsCore
 
 /// How a decoder's output row defines p(x | z) for a data vector x of dimension D.
 public enum DecoderLikelihood: Sendable, Hashable {

@@ -5,7 +5,7 @@ import Musl
 #else
 import Darwin
 #endif
-@_implementationOnly import NumericsCore
+internal import NumericsCore
 
 /// A VAE whose decoder is linear-Gaussian, x = Wz + b + noise with z ~ N(0, I) and noise ~ N(0, σ²I),
 /// so that log p(x), the posterior, every ELBO and hence both gaps are available in closed form.

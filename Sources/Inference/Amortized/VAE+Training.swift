@@ -1,4 +1,4 @@
-@_implementationOnly import NumericsCore
+internal import NumericsCore
 import Dispatch
 
 /// Settings for `VAE.train`.

@@ -5,7 +5,7 @@ import Musl
 #else
 import Darwin
 #endif
-@_implementationOnly import NumericsCore
+internal import NumericsCore
 
 /// A variational autoencoder: prior p(z) = N(0, I), decoder p(x|z) given by a network and a
 /// `DecoderLikelihood`, and a Gaussian encoder q(z|x) = N(μ(x), diag σ²(x)).

@@ -5,7 +5,7 @@ import Musl
 #else
 import Darwin
 #endif
-@_implementationOnly import NumericsCore
+internal import NumericsCore
 
 /// A single Gaussian fitted to a 1-D target by minimising a KL divergence.
 public struct GaussianFit: Sendable, Hashable, CustomStringConvertible {

@@ -1,4 +1,4 @@
-@_implementationOnly import NumericsCore
+internal import NumericsCore
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)

@@ -5,7 +5,7 @@ import Musl
 #else
 import Darwin
 #endif
-@_implementationOnly import NumericsCore
+internal import NumericsCore
 
 /// A Monte Carlo estimate: the value, its standard error and the number of samples behind it.
 ///

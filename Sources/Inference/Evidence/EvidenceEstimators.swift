@@ -5,7 +5,7 @@ import Musl
 #else
 import Darwin
 #endif
-@_implementationOnly import NumericsCore
+internal import NumericsCore
 
 /// The exact log evidence log p(x) of a model with a finite latent space, as an estimate with
 /// standard error zero and n = |Z|.

@@ -1,4 +1,4 @@
-@_implementationOnly import NumericsCore
+internal import NumericsCore
 
 /// A Monte Carlo or across-examples average together with its standard error.
 ///

@@ -1,4 +1,4 @@
-@_implementationOnly import NumericsCore
+internal import NumericsCore
 
 /// The Cholesky factorisation `A = L Lᵀ` of a symmetric positive-definite matrix.
 ///

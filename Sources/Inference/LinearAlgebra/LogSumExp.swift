@@ -1,4 +1,4 @@
-@_implementationOnly import NumericsCore
+internal import NumericsCore
 
 /// log Σᵢ exp(xᵢ), computed without overflow or underflow.
 ///
@@ -31,8 +31,8 @@ public func logAddExp(_ a: Double, _ b: Double) -> Double {
 /// underflow. Two accumulators can be merged (for work split across threads). The arithmetic is
 /// `NumericsCore.LogSpace.Accumulator`'s.
 public struct LogSumExpAccumulator: Sendable, Hashable {
-    // Plain fields, not the core's type: NumericsCore is imported implementation-only, so no public
-    // layout of Inference may contain one of its types.
+    // Plain public fields, not the core's type: NumericsCore is an internal import, so Inference's
+    // public API may not name its types.
     /// The largest term seen so far.
     public private(set) var maximum: Double = -.infinity
     /// Σ exp(xᵢ − maximum).

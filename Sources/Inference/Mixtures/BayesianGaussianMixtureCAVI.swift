@@ -5,7 +5,7 @@ import Musl
 #else
 import Darwin
 #endif
-@_implementationOnly import NumericsCore
+internal import NumericsCore
 
 /// Coordinate-ascent variational inference (CAVI) for the Bayesian mixture of Gaussians of the lecture:
 /// μₖ ~ N(0, τ²·I) for k = 1…K, zᵢ ~ Cat(π), xᵢ | zᵢ, μ ~ N(μ_zᵢ, σ²·I), with d-dimensional xᵢ (d = 1 in

@@ -5,7 +5,7 @@ import Musl
 #else
 import Darwin
 #endif
-@_implementationOnly import NumericsCore
+internal import NumericsCore
 
 /// A Gaussian mixture fitted by `GaussianMixture.fit`: its parameters, the EM trace and the usual
 /// predictions.

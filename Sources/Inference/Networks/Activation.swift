@@ -5,7 +5,7 @@ import Musl
 #else
 import Darwin
 #endif
-@_implementationOnly import NumericsCore
+internal import NumericsCore
 
 /// The elementwise nonlinearity applied after a dense layer's affine map.
 public enum Activation: String, Sendable, Hashable, CaseIterable {

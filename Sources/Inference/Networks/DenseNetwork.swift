@@ -1,4 +1,4 @@
-@_implementationOnly import NumericsCore
+internal import NumericsCore
 
 /// A fully connected feed-forward network: a stack of affine layers, each followed by an activation.
 ///

@@ -5,7 +5,7 @@ import Musl
 #else
 import Darwin
 #endif
-@_implementationOnly import NumericsCore
+internal import NumericsCore
 
 /// A first-order method that moves a parameter vector against the gradient of a loss.
 public protocol GradientOptimizer: Sendable {

@@ -1,4 +1,4 @@
-@_implementationOnly import NumericsCore
+internal import NumericsCore
 
 /// Which matrix kernels Inference runs on this machine, for benchmarks and diagnostics.
 /// Not part of the supported API (SPI).

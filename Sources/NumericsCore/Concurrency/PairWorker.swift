@@ -11,7 +11,7 @@
 // run starts on its creator's core, and the scheduler may take milliseconds to move a thread that
 // never sleeps, so both would share one core for a whole short epoch; a pooled worker that slept
 // is woken onto an idle core instead.
-@_implementationOnly import CInferenceKernels
+internal import WideKernels
 import Synchronization
 
 #if canImport(Glibc)
@@ -167,7 +167,7 @@ public final class PairWorker: @unchecked Sendable {
         }
     }
 
-    private static func currentCPU() -> Int { Int(cik_current_cpu()) }
+    private static func currentCPU() -> Int { AVXKernels.currentCPU() }
 
     /// If this thread runs on the caller's core, moves it to another allowed core.
     ///
@@ -176,7 +176,7 @@ public final class PairWorker: @unchecked Sendable {
     /// thread (seen after the benchmark's NumPy runs: wall ≈ CPU time, 1.5–2× slower).
     private func moveOffPosterCPU() {
         let poster = posterCPU.load(ordering: .relaxed)
-        if poster >= 0 { cik_move_off_cpu(Int32(poster)) }
+        if poster >= 0 { AVXKernels.moveOffCPU(poster) }
     }
 
     private static func now() -> UInt64 {

@@ -1,18 +1,11 @@
 // Run-time choice between the portable Swift kernels and the AVX2 / AVX-512 ones in the C target
-// `CInferenceKernels`.
-//
-// The C module is imported `@_implementationOnly`: notebook cells are compiled with
-// `swiftc -I <modules folder>` against the library's modules, and neither the build folder's Modules
-// nor the installed layout holds the C module's module map. With `internal import` the dependency is
-// still recorded for a module built without library evolution, and a cell then fails with "missing
-// required module 'CInferenceKernels'"; `@_implementationOnly` leaves it out. Only plain C functions
-// (pointers and integers) are used, inside function bodies here, so no layout depends on the C module.
+// `CInferenceKernels`, reached through the resilient Swift module `WideKernels` (which says why).
 //
 // Every path computes each value with the same multiplications and additions in the same order
 // (no FMA; lane-wise reductions defined on 8 lanes), so the results are bit-identical whichever
 // path runs; the choice only changes speed. `KernelDispatchTests` checks this on odd sizes.
 
-@_implementationOnly import CInferenceKernels
+internal import WideKernels
 import Synchronization
 
 #if canImport(Glibc)
@@ -45,7 +38,7 @@ public enum KernelPath: Int, Sendable, CaseIterable {
     public var isSupported: Bool { rawValue <= Self.widestSupported.rawValue }
 
     /// The widest path this CPU supports (asked once).
-    public static let widestSupported: KernelPath = KernelPath(rawValue: Int(cik_supported_level())) ?? .portable
+    public static let widestSupported: KernelPath = KernelPath(rawValue: AVXKernels.supportedLevel) ?? .portable
 
     /// The path chosen at start-up: the widest supported, unless the environment variable
     /// `SWIFT_INFERENCE_KERNELS` names a narrower one (`portable` or `avx2`).
@@ -96,7 +89,7 @@ public enum DenseKernels {
         if path == .portable {
             matMulPortable(a, b, c, n: n, k: k, m: m, accumulate: accumulate)
         } else {
-            cik_matmul(Int32(path.rawValue), a, b, c, n, k, m, accumulate ? 1 : 0)
+            AVXKernels.matMul(level: path.rawValue, a, b, c, n: n, k: k, m: m, accumulate: accumulate)
         }
     }
 
@@ -110,7 +103,7 @@ public enum DenseKernels {
         if path == .portable {
             matMulTNPortable(a, b, c, rows: rows, n: n, m: m)
         } else {
-            cik_matmul_tn(Int32(path.rawValue), a, b, c, rows, n, m)
+            AVXKernels.matMulTN(level: path.rawValue, a, b, c, rows: rows, n: n, m: m)
         }
     }
 
@@ -136,7 +129,7 @@ public enum DenseKernels {
         if path == .portable {
             transposePortable(a, t, rows: n, columns: m)
         } else {
-            cik_transpose(Int32(path.rawValue), a, t, n, m)
+            AVXKernels.transpose(level: path.rawValue, a, t, rows: n, columns: m)
         }
     }
 
@@ -146,7 +139,7 @@ public enum DenseKernels {
         if path == .portable {
             SIMDMath.tanhInPlacePortable(y, count: count)
         } else {
-            cik_tanh(Int32(path.rawValue), y, count)
+            AVXKernels.tanhInPlace(level: path.rawValue, y, count: count)
         }
     }
 
@@ -160,7 +153,8 @@ public enum DenseKernels {
         if path == .portable {
             return bernoulliRowPortable(x: x, output: eta, dimension: d, cotangent: cotangent, weight: w)
         }
-        return cik_bernoulli_row(Int32(path.rawValue), x, eta, d, cotangent, w)
+        return AVXKernels.bernoulliRow(
+            level: path.rawValue, x: x, output: eta, dimension: d, cotangent: cotangent, weight: w)
     }
 
     /// One Adam update of `count` parameters: m ← β₁m + (1 − β₁)g, v ← β₂v + (1 − β₂)g²,
@@ -173,7 +167,9 @@ public enum DenseKernels {
         if path == .portable {
             adamPortable(p, m, v, g, count: count, beta1: beta1, beta2: beta2, stepScale: stepScale, rootScale: rootScale, epsilon: epsilon)
         } else {
-            cik_adam(Int32(path.rawValue), p, m, v, g, count, beta1, beta2, stepScale, rootScale, epsilon)
+            AVXKernels.adam(
+                level: path.rawValue, p, m, v, g, count: count, beta1: beta1, beta2: beta2, stepScale: stepScale,
+                rootScale: rootScale, epsilon: epsilon)
         }
     }
 }
