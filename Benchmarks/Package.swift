@@ -6,7 +6,6 @@ import PackageDescription
 
 let package = Package(
     name: "swift-inference-benchmarks",
-    platforms: [.macOS(.v15)],
     dependencies: [
         .package(name: "swift-inference-notebooks", path: "..")
     ],

@@ -1,8 +1,6 @@
 import Crypto
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
+internal import SystemLibC
 
 /// Compiles cells into shared libraries, with a cache keyed by content.
 ///

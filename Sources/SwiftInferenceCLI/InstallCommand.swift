@@ -156,8 +156,8 @@ struct InstallCommand: ParsableCommand {
         ]
         // A module built without library evolution makes its clients load what it imports, even internally:
         // CellRuntime imports WorkerProtocol (and NotebookJSON under it), Inference and Figures import
-        // NumericsCore, which imports WideKernels. Cells need their .swiftmodules too.
-        for module in LibrarySymbolIndex.libraryModules + ["WorkerProtocol", "NotebookJSON", "NumericsCore", "WideKernels"] {
+        // NumericsCore, which imports WideKernels; most import SystemLibC. Cells need their .swiftmodules too.
+        for module in LibrarySymbolIndex.libraryModules + ["WorkerProtocol", "NotebookJSON", "NumericsCore", "WideKernels", "SystemLibC"] {
             for suffix in ["swiftmodule", "swiftdoc", "swiftsourceinfo"] {
                 let file = sourceModules.appendingPathComponent("\(module).\(suffix)")
                 if suffix != "swiftmodule" && !fileManager.fileExists(atPath: file.path) { continue }

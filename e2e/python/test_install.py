@@ -84,7 +84,7 @@ def built_products(stage: Path) -> Path:
     (target / "Modules").mkdir(parents=True)
     for name in ("swift-inference", "swift-inference-worker", "libNotebookSupport.so"):
         shutil.copy2(built / name, target / name)
-    for module in ("Inference", "Figures", "CellRuntime", "WorkerProtocol", "NotebookJSON", "NumericsCore", "WideKernels"):
+    for module in ("Inference", "Figures", "CellRuntime", "WorkerProtocol", "NotebookJSON", "NumericsCore", "WideKernels", "SystemLibC"):
         for suffix in ("swiftmodule", "swiftdoc", "swiftsourceinfo"):
             source = built / "Modules" / f"{module}.{suffix}"
             if source.exists():

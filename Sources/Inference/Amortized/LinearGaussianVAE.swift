@@ -1,10 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#else
-import Darwin
-#endif
+internal import SystemLibC
 internal import NumericsCore
 
 /// A VAE whose decoder is linear-Gaussian, x = Wz + b + noise with z ~ N(0, I) and noise ~ N(0, σ²I),

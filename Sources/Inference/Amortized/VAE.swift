@@ -1,10 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#else
-import Darwin
-#endif
+internal import SystemLibC
 internal import NumericsCore
 
 /// A variational autoencoder: prior p(z) = N(0, I), decoder p(x|z) given by a network and a

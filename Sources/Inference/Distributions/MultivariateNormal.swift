@@ -1,11 +1,5 @@
 internal import NumericsCore
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#else
-import Darwin
-#endif
+internal import SystemLibC
 
 /// The multivariate normal distribution N(μ, Σ) on ℝᵈ, with a full or a diagonal covariance.
 ///

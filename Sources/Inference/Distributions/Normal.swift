@@ -1,11 +1,5 @@
 internal import NumericsCore
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#else
-import Darwin
-#endif
+internal import SystemLibC
 
 /// The normal (Gaussian) distribution N(μ, σ²) on the real line.
 public struct Normal: UnivariateDistribution, Hashable, CustomStringConvertible {

@@ -1,10 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#else
-import Darwin
-#endif
+internal import SystemLibC
 internal import NumericsCore
 
 /// A single Gaussian fitted to a 1-D target by minimising a KL divergence.

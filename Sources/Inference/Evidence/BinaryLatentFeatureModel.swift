@@ -1,11 +1,5 @@
 internal import NumericsCore
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#else
-import Darwin
-#endif
+internal import SystemLibC
 
 /// D binary latent features behind an M-dimensional observation: zⱼ ~ Bernoulli(πⱼ) independently,
 /// and x | z ~ N(b + Σⱼ zⱼ wⱼ, σ² I).

@@ -1,10 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#else
-import Darwin
-#endif
+internal import SystemLibC
 internal import NumericsCore
 
 /// Coordinate-ascent variational inference (CAVI) for the Bayesian mixture of Gaussians of the lecture:

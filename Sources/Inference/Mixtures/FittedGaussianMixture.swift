@@ -1,10 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#else
-import Darwin
-#endif
+internal import SystemLibC
 internal import NumericsCore
 
 /// A Gaussian mixture fitted by `GaussianMixture.fit`: its parameters, the EM trace and the usual

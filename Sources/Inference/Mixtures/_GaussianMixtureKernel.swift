@@ -1,12 +1,6 @@
 internal import NumericsCore
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#else
-import Darwin
-#endif
+internal import SystemLibC
 
 // The hot loop of EM for Gaussian mixtures.
 //

@@ -1,10 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#else
-import Darwin
-#endif
+internal import SystemLibC
 internal import NumericsCore
 
 /// The elementwise nonlinearity applied after a dense layer's affine map.

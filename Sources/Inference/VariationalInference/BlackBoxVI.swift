@@ -1,10 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#else
-import Darwin
-#endif
+internal import SystemLibC
 
 /// Monte Carlo estimators of ∇L[q], the gradient of the ELBO of one x with respect to the mean and
 /// log standard deviation of a diagonal Gaussian q. All three are unbiased; they differ in variance.

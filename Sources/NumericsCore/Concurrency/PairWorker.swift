@@ -14,13 +14,7 @@
 internal import WideKernels
 import Synchronization
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#else
-import Darwin
-#endif
+internal import SystemLibC
 
 /// A second thread for a loop that splits each short step in two halves: `run(_:_:)` runs one half here
 /// and the other on the worker, and returns when both are done. Get one with `acquire()` and give it
@@ -64,11 +58,7 @@ public final class PairWorker: @unchecked Sendable {
         let context = Unmanaged.passRetained(self).toOpaque()
         var handle = pthread_t()
         let status = pthread_create(&handle, nil, { raw in
-            #if canImport(Darwin)
-            let worker = Unmanaged<PairWorker>.fromOpaque(raw).takeRetainedValue()
-            #else
             let worker = Unmanaged<PairWorker>.fromOpaque(raw!).takeRetainedValue()
-            #endif
             worker.loop()
             return nil
         }, context)

@@ -2,13 +2,7 @@
 // the AVX2 / AVX-512 forms in `CInferenceKernels`. Matrices are row-major `Double` buffers whose leading
 // dimension is their width.
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#else
-import Darwin
-#endif
+internal import SystemLibC
 
 extension DenseKernels {
 

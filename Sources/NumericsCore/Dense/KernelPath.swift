@@ -8,13 +8,7 @@
 internal import WideKernels
 import Synchronization
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#else
-import Darwin
-#endif
+internal import SystemLibC
 
 /// Which implementation of the dense kernels runs.
 public enum KernelPath: Int, Sendable, CaseIterable {

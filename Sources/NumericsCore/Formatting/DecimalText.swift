@@ -1,10 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#else
-import Darwin
-#endif
+internal import SystemLibC
 
 /// Locale-independent number formatting: the one implementation behind `Figures.DecimalFormat` (tick
 /// labels, table cells) and the printed estimates of `Inference`.

@@ -1,10 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#else
-import Darwin
-#endif
+internal import SystemLibC
 
 /// The Cholesky factorisation `A = L Lᵀ` of a symmetric positive-definite matrix, and the triangular
 /// solves that go with it, on row-major `[Double]` of length n·n.

@@ -1,10 +1,5 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#else
-import Darwin
-#endif
+// Public: @inlinable bodies here call the C library's exp and log1p.
+public import SystemLibC
 
 /// Reductions over numbers held by their logarithms: log Σ exp, log mean exp, softmax.
 ///

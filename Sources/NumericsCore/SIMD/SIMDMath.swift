@@ -1,10 +1,5 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#else
-import Darwin
-#endif
+// Public: @inlinable bodies here call the C library's exp and log1p.
+public import SystemLibC
 
 /// Vectorised exp, expm1 and tanh on `SIMD4<Double>`, and the scalar logistic functions built on them.
 ///
