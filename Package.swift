@@ -88,7 +88,7 @@ let package = Package(
             dependencies: ["SystemLibC", "CZeroMQ", "NotebookJSON", .product(name: "Crypto", package: "swift-crypto")]
         ),
         .target(name: "Kernel", dependencies: ["SystemLibC", "JupyterProtocol", "CellEngine"]),
-        .testTarget(name: "KernelTests", dependencies: ["Kernel", "JupyterProtocol"]),
+        .testTarget(name: "KernelTests", dependencies: ["Kernel", "JupyterProtocol", "CellEngine"]),
 
         .target(
             name: "NotebookRunner",

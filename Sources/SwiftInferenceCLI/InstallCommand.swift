@@ -154,10 +154,7 @@ struct InstallCommand: ParsableCommand {
             ),
             (sourceLibrary, root.appendingPathComponent("lib/libNotebookSupport.so"), 0o755),
         ]
-        // A module built without library evolution makes its clients load what it imports, even internally:
-        // CellRuntime imports WorkerProtocol (and NotebookJSON under it), Inference and Figures import
-        // NumericsCore, which imports WideKernels; most import SystemLibC. Cells need their .swiftmodules too.
-        for module in LibrarySymbolIndex.libraryModules + ["WorkerProtocol", "NotebookJSON", "NumericsCore", "WideKernels", "SystemLibC"] {
+        for module in LibraryModules.installed {
             for suffix in ["swiftmodule", "swiftdoc", "swiftsourceinfo"] {
                 let file = sourceModules.appendingPathComponent("\(module).\(suffix)")
                 if suffix != "swiftmodule" && !fileManager.fileExists(atPath: file.path) { continue }
