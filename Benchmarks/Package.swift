@@ -26,6 +26,12 @@ let package = Package(
             name: "JSONBenchmark",
             dependencies: [.product(name: "CellEngine", package: "swift-inference-notebooks")]
         ),
+        // OpenBLAS for DenseBenchmark's comparison only (Debian libopenblas-dev); the package itself uses no BLAS.
+        .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        .executableTarget(
+            name: "DenseBenchmark",
+            dependencies: ["COpenBLAS", .product(name: "NumericsCore", package: "swift-inference-notebooks")]
+        ),
         .executableTarget(
             name: "FiguresBenchmark",
             dependencies: [.product(name: "Figures", package: "swift-inference-notebooks")]
