@@ -31,8 +31,15 @@ public enum SIMDMath {
     @inlinable @inline(__always)
     static func expm1Reduced(_ r: SIMD4<Double>) -> SIMD4<Double> {
         // 1/n! for n = 13 down to 2.
-        var q = SIMD4<Double>(repeating: 1.0 / 6_227_020_800.0)
-        q = q * r + SIMD4(repeating: 1.0 / 479_001_600.0)
+        let q = SIMD4<Double>(repeating: 1.0 / 6_227_020_800.0) * r + SIMD4(repeating: 1.0 / 479_001_600.0)
+        return r + (r * r) * hornerFromEleven(q, r)
+    }
+
+    /// The Horner steps `q ← q·r + 1/n!` for n = 11 down to 2, shared by `expm1Reduced` and
+    /// `expNonPositive` (the C kernels take the same steps, so the bits agree).
+    @inlinable @inline(__always)
+    static func hornerFromEleven(_ q: SIMD4<Double>, _ r: SIMD4<Double>) -> SIMD4<Double> {
+        var q = q
         q = q * r + SIMD4(repeating: 1.0 / 39_916_800.0)
         q = q * r + SIMD4(repeating: 1.0 / 3_628_800.0)
         q = q * r + SIMD4(repeating: 1.0 / 362_880.0)
@@ -42,8 +49,7 @@ public enum SIMDMath {
         q = q * r + SIMD4(repeating: 1.0 / 120.0)
         q = q * r + SIMD4(repeating: 1.0 / 24.0)
         q = q * r + SIMD4(repeating: 1.0 / 6.0)
-        q = q * r + SIMD4(repeating: 0.5)
-        return r + (r * r) * q
+        return q * r + SIMD4(repeating: 0.5)
     }
 
     /// Splits x (already clamped to [−708, 708]) into 2ᵏ and r = x − k ln 2.
@@ -82,17 +88,7 @@ public enum SIMDMath {
     @inlinable @inline(__always)
     public static func expNonPositive(_ x: SIMD4<Double>) -> SIMD4<Double> {
         let (scale, r) = expReduce(x.replacing(with: SIMD4(repeating: -708), where: x .< SIMD4(repeating: -708)))
-        var e = SIMD4<Double>(repeating: 1.0 / 479_001_600)
-        e = e * r + SIMD4(repeating: 1.0 / 39_916_800)
-        e = e * r + SIMD4(repeating: 1.0 / 3_628_800)
-        e = e * r + SIMD4(repeating: 1.0 / 362_880)
-        e = e * r + SIMD4(repeating: 1.0 / 40_320)
-        e = e * r + SIMD4(repeating: 1.0 / 5_040)
-        e = e * r + SIMD4(repeating: 1.0 / 720)
-        e = e * r + SIMD4(repeating: 1.0 / 120)
-        e = e * r + SIMD4(repeating: 1.0 / 24)
-        e = e * r + SIMD4(repeating: 1.0 / 6)
-        e = e * r + SIMD4(repeating: 0.5)
+        var e = hornerFromEleven(SIMD4<Double>(repeating: 1.0 / 479_001_600), r)
         e = e * r + SIMD4(repeating: 1)
         e = e * r + SIMD4(repeating: 1)
         return e * scale
