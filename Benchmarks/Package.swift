@@ -6,7 +6,6 @@ import PackageDescription
 
 let package = Package(
     name: "swift-inference-benchmarks",
-    platforms: [.macOS(.v15)],
     dependencies: [
         .package(name: "swift-inference-notebooks", path: "..")
     ],
@@ -26,6 +25,12 @@ let package = Package(
         .executableTarget(
             name: "JSONBenchmark",
             dependencies: [.product(name: "CellEngine", package: "swift-inference-notebooks")]
+        ),
+        // OpenBLAS for DenseBenchmark's comparison only (Debian libopenblas-dev); the package itself uses no BLAS.
+        .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        .executableTarget(
+            name: "DenseBenchmark",
+            dependencies: ["COpenBLAS", .product(name: "NumericsCore", package: "swift-inference-notebooks")]
         ),
         .executableTarget(
             name: "FiguresBenchmark",

@@ -244,7 +244,7 @@ CIK_ENTRY static void CIK_N(tanh)(double *y, long count) {
     }
 }
 
-// MARK: Bernoulli row (the method of `_amBernoulliRow`, on 8 lanes)
+// MARK: Bernoulli row (the method of `DenseKernels.bernoulliRow`, on 8 lanes)
 
 /// One register's lanes: updates product and linear, returns the cotangent lanes.
 CIK_FN vd CIK_N(bernoulli_lanes)(vd e, vd x, vd *product, vd *linear, vd weight) {

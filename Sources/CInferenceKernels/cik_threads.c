@@ -1,4 +1,4 @@
-// Core placement helpers for Inference's training worker thread (see `_PairWorker.swift`).
+// Core placement helpers for NumericsCore's pair worker thread (see `PairWorker.swift`).
 // Linux only; elsewhere they do nothing.
 #if defined(__linux__)
 #define _GNU_SOURCE

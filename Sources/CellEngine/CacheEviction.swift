@@ -1,8 +1,6 @@
 import Foundation
 
-#if canImport(Glibc)
-import Glibc
-#endif
+internal import SystemLibC
 
 /// Keeps the build cache under a size limit by removing the entries used least recently.
 ///

@@ -2,9 +2,7 @@ import Crypto
 import Foundation
 import Synchronization
 
-#if canImport(Glibc)
-import Glibc
-#endif
+internal import SystemLibC
 
 /// The build cache in layers: the user's own cache, which new entries go to, then shared, pre-warmed
 /// caches (`swift-inference warm`) that are only ever read.
@@ -194,7 +192,7 @@ final class CacheLayers: @unchecked Sendable {
         guard probe >= 0 else { return String(cString: strerror(errno)) }
         defer {
             close(probe)
-            unlink(String(cString: template))
+            unlink(template)
         }
         var byte: UInt8 = 0
         return write(probe, &byte, 1) == 1 ? nil : String(cString: strerror(errno))

@@ -35,7 +35,7 @@ struct ImportPlan: Sendable {
         var newest: [String: (cell: Int, kind: String?)] = [:]
         var wanted = Set<String>()
         var importLines: [String] = []
-        var seenLines = Set(CodeGenerator.libraryModules.map { "import \($0)" })
+        var seenLines = Set(LibraryModules.visible.map { "import \($0)" })
         for (index, cell) in history.enumerated() {
             for line in cell.analysis.imports where seenLines.insert(line).inserted { importLines.append(line) }
             guard cell.analysis.exportsAnything else { continue }
@@ -70,7 +70,6 @@ struct ImportPlan: Sendable {
 /// own text follows a `#sourceLocation` directive, so the compiler reports its own line numbers; the
 /// result operator is appended after the last token of its last expression, which keeps every column.
 enum CodeGenerator {
-    static let libraryModules = ["Inference", "Figures", "CellRuntime"]
 
     /// At most this many of a cell's variables report their types for completion (the last declared).
     /// Each report is a reference the compiler resolves against every top-level statement of the cell,
@@ -79,7 +78,7 @@ enum CodeGenerator {
     static let cellFileName = "<cell>"
 
     static func source(for code: String, analysis: CellAnalysis, plan: ImportPlan) -> String {
-        var lines: [String] = libraryModules.map { "import \($0)" } + plan.importLines
+        var lines: [String] = LibraryModules.visible.map { "import \($0)" } + plan.importLines
         lines += MathImports.lines(for: analysis, plan: plan)
         for module in plan.modules { lines.append("@testable import \(module)") }
         for item in plan.scoped { lines.append("@testable import \(item.kind) \(item.module).\(escapedIdentifier(item.name))") }

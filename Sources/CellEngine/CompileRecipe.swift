@@ -1,7 +1,5 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
+internal import SystemLibC
 
 /// The exact compiler and linker command lines for a cell, worked out once by asking the drivers what they
 /// would run (`swiftc -###`, `clang -###`), then filled in for each cell.

@@ -1,8 +1,6 @@
 import Crypto
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
+internal import SystemLibC
 
 /// Compiles cells into shared libraries, with a cache keyed by content.
 ///
@@ -210,7 +208,7 @@ final class CellCompiler: @unchecked Sendable {
         }
         hasher.update(data: Data(version.utf8))
         hasher.update(data: Data(flags.joined(separator: " ").utf8))
-        for module in CodeGenerator.libraryModules {
+        for module in LibraryModules.installed {
             let path = URL(fileURLWithPath: configuration.modulesDirectory).appendingPathComponent("\(module).swiftmodule")
             let data = try Data(contentsOf: path)
             hasher.update(data: data)

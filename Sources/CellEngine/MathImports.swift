@@ -1,3 +1,5 @@
+internal import SystemLibC
+
 /// The C math library in every cell without an `import`: `exp(1.0)`, `log`, `sqrt`, `pow`, `atan2`,
 /// `erf`, `lgamma` … work as in a Swift script that imports Foundation.
 ///
@@ -12,19 +14,10 @@
 /// - the same function reached through `import Foundation` as well is the same declaration, never an
 ///   ambiguity.
 enum MathImports {
-    #if canImport(Glibc)
-    /// The overlay module: the C functions plus Swift's `Float`/`Float80` overloads.
-    static let overlay = "Glibc"
-    /// The C module alone. `lgamma` comes from here: the overlay adds `lgamma(_:) -> (Double, Int)`, which
-    /// makes a bare `lgamma(5.0)` ambiguous (as it is in a script that imports Foundation on Linux).
-    static let cOnly: String? = "SwiftGlibc"
-    #elseif canImport(Musl)
-    static let overlay = "Musl"
-    static let cOnly: String? = nil
-    #else
-    static let overlay = "Darwin"
-    static let cOnly: String? = nil
-    #endif
+    /// The overlay module (`Glibc`): the C functions plus Swift's `Float`/`Float80` overloads.
+    static let overlay = CLibraryModule.overlay
+    /// The C module alone (`SwiftGlibc`), where `lgamma` comes from; see `CLibraryModule.cOnly`.
+    static let cOnly = CLibraryModule.cOnly
 
     /// C99's `<math.h>` functions a notebook reaches for; the rarer ones (`frexp`, `remquo`, `ilogb` …) still
     /// need `import Foundation`.

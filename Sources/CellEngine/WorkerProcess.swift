@@ -2,9 +2,7 @@ import Foundation
 import Synchronization
 import WorkerProtocol
 
-#if canImport(Glibc)
-import Glibc
-#endif
+internal import SystemLibC
 
 /// One worker process and the thread that reads what it writes.
 ///

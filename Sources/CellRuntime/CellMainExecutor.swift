@@ -1,10 +1,6 @@
 import Synchronization
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
+internal import SystemLibC
 
 /// The main actor's executor inside the worker.
 ///

@@ -1,13 +1,7 @@
 import Synchronization
 internal import WorkerProtocol
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#else
-import Darwin
-#endif
+internal import SystemLibC
 
 /// The link from a running cell back to the engine.
 ///

@@ -1,12 +1,6 @@
 internal import WorkerProtocol
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#else
-import Darwin
-#endif
+internal import SystemLibC
 
 // Entry points the worker finds with `dlsym` after loading the support library. They are C functions
 // so that the worker does not link this module itself (a second copy of its types would break casts

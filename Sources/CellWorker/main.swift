@@ -18,11 +18,7 @@
 import CWorkerSupport
 import WorkerProtocol
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
+internal import SystemLibC
 
 let commandDescriptor: Int32 = 3
 let statusDescriptor: Int32 = 4

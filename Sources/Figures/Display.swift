@@ -1,6 +1,8 @@
 /// A value's presentations, keyed by MIME type, the way Jupyter front ends receive them.
 ///
 /// A bundle always has `text/plain`, so every front end (a terminal, a CI log) can show something.
+/// Charts, tables and formulas give theirs as `mimeBundle`; the cell runtime's `NotebookDisplayable`
+/// protocol is how a notebook finds it.
 public struct MIMEBundle: Sendable, Hashable {
     /// MIME type → content, e.g. `"image/svg+xml"` → an SVG document.
     public private(set) var representations: [String: String]
@@ -18,13 +20,4 @@ public struct MIMEBundle: Sendable, Hashable {
     public mutating func set(_ content: String, for mimeType: String) {
         representations[mimeType] = content
     }
-}
-
-/// A value that knows how to show itself in a notebook.
-///
-/// Charts, tables and the library's result types conform; when such a value is the last expression
-/// of a cell, or is passed to `display(_:)`, the notebook shows its richest representation.
-public protocol NotebookDisplayable {
-    /// The value's presentations; must include `text/plain`.
-    var mimeBundle: MIMEBundle { get }
 }

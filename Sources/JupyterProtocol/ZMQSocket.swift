@@ -1,5 +1,5 @@
 import CZeroMQ
-import Glibc
+internal import SystemLibC
 
 /// A ZeroMQ context: owns the I/O threads of every socket made from it.
 public final class ZMQContext: @unchecked Sendable {

@@ -1,6 +1,6 @@
 import CZeroMQ
 import CellEngine
-import Glibc
+internal import SystemLibC
 import JupyterProtocol
 import NotebookJSON
 import Synchronization

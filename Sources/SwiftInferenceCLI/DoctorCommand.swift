@@ -160,7 +160,7 @@ enum DoctorChecks {
         }
         var missing: [String] = []
         if !FileManager.default.isExecutableFile(atPath: configuration.worker) { missing.append(configuration.worker) }
-        for module in ["Inference", "Figures", "CellRuntime", "WorkerProtocol", "NotebookJSON"] {
+        for module in LibraryModules.installed {
             let path = configuration.modulesDirectory + "/\(module).swiftmodule"
             if !FileManager.default.fileExists(atPath: path) { missing.append(path) }
         }

@@ -154,9 +154,7 @@ struct InstallCommand: ParsableCommand {
             ),
             (sourceLibrary, root.appendingPathComponent("lib/libNotebookSupport.so"), 0o755),
         ]
-        // WorkerProtocol (and NotebookJSON under it) is imported internally by CellRuntime, so loading
-        // CellRuntime needs them too.
-        for module in LibrarySymbolIndex.libraryModules + ["WorkerProtocol", "NotebookJSON"] {
+        for module in LibraryModules.installed {
             for suffix in ["swiftmodule", "swiftdoc", "swiftsourceinfo"] {
                 let file = sourceModules.appendingPathComponent("\(module).\(suffix)")
                 if suffix != "swiftmodule" && !fileManager.fileExists(atPath: file.path) { continue }

@@ -3,9 +3,7 @@ import CellEngine
 import Foundation
 import NotebookRunner
 
-#if canImport(Glibc)
-import Glibc
-#endif
+internal import SystemLibC
 
 /// `swift-inference warm [--cache DIR] NOTEBOOK…`: fills a shared, read-only build cache by running the
 /// notebooks, so students' kernels find their cells compiled.

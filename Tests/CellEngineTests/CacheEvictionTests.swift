@@ -2,9 +2,7 @@
 import Foundation
 import Testing
 
-#if canImport(Glibc)
-import Glibc
-#endif
+internal import SystemLibC
 
 /// The build cache stays under its limit: least recently used entries go, recent ones and the running
 /// session's own never do, and the session keeps working.

@@ -2,9 +2,7 @@
 import Foundation
 import Testing
 
-#if canImport(Glibc)
-import Glibc
-#endif
+internal import SystemLibC
 
 /// The layered build cache (CacheLayers.swift): a shared, pre-warmed layer is used only after each entry
 /// matches its manifest; a tampered, truncated or untrusted one is compiled instead, never loaded; a

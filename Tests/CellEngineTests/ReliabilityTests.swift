@@ -3,9 +3,7 @@ import Foundation
 import Synchronization
 import Testing
 
-#if canImport(Glibc)
-import Glibc
-#endif
+internal import SystemLibC
 
 /// Async cells, trap messages and fault injection: every way a cell or its worker can go wrong ends in a
 /// clear error, the session goes on, and the next cell sees what earlier successful cells defined.

@@ -20,7 +20,7 @@ public enum Visibility: String, Sendable, Hashable {
 /// ```
 /// As the last expression of a notebook cell it shows as an image; its `text/plain` form names the
 /// title, the axes and the mark counts.
-public struct Chart: Sendable, NotebookDisplayable {
+public struct Chart: Sendable {
     var elements: ChartElements
     var title: String?
     var xLabel: String?
@@ -130,6 +130,7 @@ public struct Chart: Sendable, NotebookDisplayable {
     /// A plain-text summary: title, axes with their ranges, mark counts and series.
     public var summary: String { ChartPlan(self).summaryLines.joined(separator: "\n") }
 
+    /// The chart as SVG, with the summary as its plain text.
     public var mimeBundle: MIMEBundle {
         MIMEBundle(plainText: summary, ["image/svg+xml": svg])
     }

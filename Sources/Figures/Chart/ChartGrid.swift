@@ -16,7 +16,7 @@ public enum AxisSharing: String, Sendable, Hashable {
 /// }
 /// ```
 /// Series keep the same colours in every panel, and one legend serves the whole grid.
-public struct ChartGrid: Sendable, NotebookDisplayable {
+public struct ChartGrid: Sendable {
     /// The panels, row by row.
     public let charts: [Chart]
     let columns: Int
@@ -137,6 +137,7 @@ public struct ChartGrid: Sendable, NotebookDisplayable {
     /// A plain-text summary of the grid and of each panel.
     public var summary: String { summaryLines(plans().panels).joined(separator: "\n") }
 
+    /// The grid as SVG, with the summary as its plain text.
     public var mimeBundle: MIMEBundle { MIMEBundle(plainText: summary, ["image/svg+xml": svg]) }
 }
 

@@ -1,4 +1,4 @@
-import Glibc
+internal import SystemLibC
 
 /// Marks with the same kind and style share one SVG group (points, bars) or one path (lines, areas).
 struct StyleKey: Hashable {

@@ -1,4 +1,4 @@
-import Glibc
+internal import SystemLibC
 
 /// Everything rendering needs, computed once from a chart: extents, scales, series, layout.
 struct ChartPlan {

@@ -1,4 +1,4 @@
-import Glibc
+internal import SystemLibC
 
 /// How an axis maps numbers to positions.
 public enum ScaleType: String, Sendable, Hashable {

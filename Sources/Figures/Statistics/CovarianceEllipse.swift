@@ -1,4 +1,4 @@
-import Glibc
+internal import SystemLibC
 
 /// The ellipse {p : (p − μ)ᵀ Σ⁻¹ (p − μ) = k²} of a two-dimensional Gaussian with mean μ and
 /// covariance Σ, from plain numbers — for drawing mixture components.

@@ -1,4 +1,4 @@
-import Glibc
+internal import SystemLibC
 
 /// How a histogram chooses its bins.
 public enum BinningRule: Sendable, Hashable {

@@ -1,9 +1,10 @@
-import Glibc
+internal import NumericsCore
 
 /// Locale-independent number formatting, used for SVG coordinates, tick labels and table cells.
 ///
 /// Every function returns the same characters for the same input on every machine: no locale, no
-/// grouping separators, `-` as the minus sign, `.` as the decimal separator.
+/// grouping separators, `-` as the minus sign, `.` as the decimal separator. The digits come from
+/// `NumericsCore.DecimalText`, shared with `Inference`'s printed estimates.
 public enum DecimalFormat {
     /// Formats a number with a fixed count of decimals.
     /// - Parameters:
@@ -13,24 +14,7 @@ public enum DecimalFormat {
     /// - Returns: The text, e.g. `fixed(3.14159, decimals: 2)` → `"3.14"`. Magnitudes of 1e15 and
     ///   more are written in scientific notation instead.
     public static func fixed(_ value: Double, decimals: Int, trimZeros: Bool = false) -> String {
-        if let special = nonFinite(value) { return special }
-        let d = max(0, min(decimals, 15))
-        let scale = powerOfTen(d)
-        let scaled = (Swift.abs(value) * scale).rounded()
-        guard scaled < 9.0e15 else { return scientific(value, digits: 6) }
-        let n = UInt64(scaled)
-        let unit = UInt64(scale)
-        var text = n == 0 || value >= 0 ? "" : "-"
-        text += String(n / unit)
-        if d > 0 {
-            var fraction = String(n % unit)
-            fraction = String(repeating: "0", count: d - fraction.count) + fraction
-            if trimZeros {
-                while fraction.last == "0" { fraction.removeLast() }
-            }
-            if !fraction.isEmpty { text += "." + fraction }
-        }
-        return text
+        DecimalText.fixed(value, decimals: decimals, trimZeros: trimZeros)
     }
 
     /// Formats a number with a given count of significant digits, trailing zeros dropped.
@@ -43,15 +27,7 @@ public enum DecimalFormat {
     public static func significant(
         _ value: Double, digits: Int, scientificBelow: Double = 1e-4, scientificFrom: Double = 1e15
     ) -> String {
-        if let special = nonFinite(value) { return special }
-        if value == 0 { return "0" }
-        let p = max(1, min(digits, 15))
-        let (_, exponent) = mantissaAndExponent(Swift.abs(value), digits: p)
-        let magnitude = powerOfTenSigned(exponent)
-        if magnitude < scientificBelow || magnitude >= scientificFrom {
-            return scientific(value, digits: p, trimZeros: true)
-        }
-        return fixed(value, decimals: max(0, p - 1 - exponent), trimZeros: true)
+        DecimalText.significant(value, digits: digits, scientificBelow: scientificBelow, scientificFrom: scientificFrom)
     }
 
     /// Formats a number in scientific notation, e.g. `scientific(12345, digits: 3)` → `"1.23e4"`.
@@ -61,40 +37,6 @@ public enum DecimalFormat {
     ///   - trimZeros: Drops trailing zeros of the mantissa.
     /// - Returns: The text, exponent without `+` or leading zeros.
     public static func scientific(_ value: Double, digits: Int, trimZeros: Bool = false) -> String {
-        if let special = nonFinite(value) { return special }
-        if value == 0 { return trimZeros || digits <= 1 ? "0" : fixed(0, decimals: digits - 1) + "e0" }
-        let p = max(1, min(digits, 15))
-        let (mantissa, exponent) = mantissaAndExponent(Swift.abs(value), digits: p)
-        let sign = value < 0 ? "-" : ""
-        return sign + fixed(mantissa, decimals: p - 1, trimZeros: trimZeros) + "e" + String(exponent)
-    }
-
-    /// The mantissa in [1, 10) rounded to `digits` significant digits, and the decimal exponent.
-    static func mantissaAndExponent(_ magnitude: Double, digits: Int) -> (Double, Int) {
-        var exponent = Int(floor(log10(magnitude)))
-        var mantissa = magnitude / powerOfTenSigned(exponent)
-        // log10 can be off by one near powers of ten.
-        if mantissa >= 10 { mantissa /= 10; exponent += 1 }
-        if mantissa < 1 { mantissa *= 10; exponent -= 1 }
-        let unit = powerOfTen(digits - 1)
-        mantissa = (mantissa * unit).rounded() / unit
-        if mantissa >= 10 { mantissa /= 10; exponent += 1 }
-        return (mantissa, exponent)
-    }
-
-    static func nonFinite(_ value: Double) -> String? {
-        if value.isNaN { return "nan" }
-        if value.isInfinite { return value < 0 ? "-inf" : "inf" }
-        return nil
-    }
-
-    static func powerOfTen(_ n: Int) -> Double {
-        var result = 1.0
-        for _ in 0..<n { result *= 10 }
-        return result
-    }
-
-    static func powerOfTenSigned(_ n: Int) -> Double {
-        n >= 0 ? powerOfTen(min(n, 308)) : 1 / powerOfTen(min(-n, 308))
+        DecimalText.scientific(value, digits: digits, trimZeros: trimZeros)
     }
 }

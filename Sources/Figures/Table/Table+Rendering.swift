@@ -107,6 +107,7 @@ extension Table {
         return html
     }
 
+    /// The table as HTML, Markdown and plain text.
     public var mimeBundle: MIMEBundle {
         MIMEBundle(plainText: plainText, ["text/html": html, "text/markdown": markdown])
     }

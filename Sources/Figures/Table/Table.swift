@@ -6,7 +6,7 @@
 ///       columns: ["component", .init("weight", format: .fixed(3)), "mean"],
 ///       rows: [[1, 0.356, 2.036], [2, 0.644, 4.29]])
 /// ```
-public struct Table: Sendable, Hashable, NotebookDisplayable {
+public struct Table: Sendable, Hashable {
     /// The caption, or `nil`.
     public var title: String?
     /// The columns; there are at least as many as the longest row has cells.

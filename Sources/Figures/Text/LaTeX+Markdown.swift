@@ -1,6 +1,6 @@
 /// A formula in LaTeX that a notebook typesets (MathJax), e.g.
 /// `LaTeX(#"\log p(x) \ge \mathbb{E}_q[\log p(x, z) - \log q(z)]"#)`.
-public struct LaTeX: Sendable, Hashable, NotebookDisplayable {
+public struct LaTeX: Sendable, Hashable {
     /// The LaTeX source, without delimiters.
     public var source: String
 
@@ -9,6 +9,7 @@ public struct LaTeX: Sendable, Hashable, NotebookDisplayable {
     ///   starts with `$` or `\begin` is kept as is.
     public init(_ source: String) { self.source = source }
 
+    /// The formula as `text/latex`, with its source as plain text.
     public var mimeBundle: MIMEBundle {
         let trimmed = source.drop { $0 == " " || $0 == "\n" }
         let delimited = trimmed.hasPrefix("$") || trimmed.hasPrefix("\\begin") ? source : "$$" + source + "$$"
@@ -17,7 +18,7 @@ public struct LaTeX: Sendable, Hashable, NotebookDisplayable {
 }
 
 /// Prose in markdown, shown formatted in a notebook and as the source text elsewhere.
-public struct Markdown: Sendable, Hashable, NotebookDisplayable {
+public struct Markdown: Sendable, Hashable {
     /// The markdown source.
     public var source: String
 
@@ -25,5 +26,6 @@ public struct Markdown: Sendable, Hashable, NotebookDisplayable {
     /// - Parameter source: The markdown source.
     public init(_ source: String) { self.source = source }
 
+    /// The source as `text/markdown` and as plain text.
     public var mimeBundle: MIMEBundle { MIMEBundle(plainText: source, ["text/markdown": source]) }
 }

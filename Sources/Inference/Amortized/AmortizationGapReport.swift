@@ -1,3 +1,6 @@
+internal import SystemLibC
+internal import NumericsCore
+
 /// Settings for `VAE.amortizationGapReport`.
 public struct AmortizationGapOptions: Sendable, Hashable {
     /// K for the IWAE estimate of log p(x) (proposal: the refined q*).
@@ -81,15 +84,15 @@ public struct AmortizationGapReport: Sendable, Hashable, CustomStringConvertible
     }
 
     /// Average log p̂(x) over examples.
-    public var logEvidence: MeanAndStandardError { _amMeanAndError(examples.map(\.logEvidence)) }
+    public var logEvidence: MeanAndStandardError { MeanAndStandardError(averaging: examples.map(\.logEvidence)) }
     /// Average L[q*].
-    public var refinedELBO: MeanAndStandardError { _amMeanAndError(examples.map(\.refinedELBO)) }
+    public var refinedELBO: MeanAndStandardError { MeanAndStandardError(averaging: examples.map(\.refinedELBO)) }
     /// Average L[q].
-    public var amortizedELBO: MeanAndStandardError { _amMeanAndError(examples.map(\.amortizedELBO)) }
+    public var amortizedELBO: MeanAndStandardError { MeanAndStandardError(averaging: examples.map(\.amortizedELBO)) }
     /// Average approximation gap log p̂(x) − L[q*] (its standard error accounts for the pairing).
-    public var approximationGap: MeanAndStandardError { _amMeanAndError(examples.map(\.approximationGap)) }
+    public var approximationGap: MeanAndStandardError { MeanAndStandardError(averaging: examples.map(\.approximationGap)) }
     /// Average amortization gap L[q*] − L[q].
-    public var amortizationGap: MeanAndStandardError { _amMeanAndError(examples.map(\.amortizationGap)) }
+    public var amortizationGap: MeanAndStandardError { MeanAndStandardError(averaging: examples.map(\.amortizationGap)) }
 
     /// The five averages, for a table: name and value.
     public var rows: [(name: String, value: MeanAndStandardError)] {
@@ -135,19 +138,19 @@ extension VAE {
         generator: inout SeededGenerator
     ) throws -> AmortizationGapReport {
         guard !data.isEmpty else { throw InferenceError(.invalidInput, "the data set for the gap report is empty") }
-        for (r, row) in data.enumerated() { try _amCheckRow(row, width: dataDimension, what: "data row \(r)") }
+        for (r, row) in data.enumerated() { try InputChecks.checkRow(row, width: dataDimension, what: "data row \(r)") }
         guard options.importanceSamples >= 2, options.elboSamples >= 2 else {
             throw InferenceError(.invalidInput, "the gap report needs at least 2 importance and 2 ELBO samples")
         }
         guard options.proposalScale >= 1, options.proposalScale.isFinite else {
             throw InferenceError(.invalidInput, "the proposal scale is \(options.proposalScale); it must be at least 1")
         }
-        let logScale = _amLog(options.proposalScale)
+        let logScale = log(options.proposalScale)
         let root = generator.split(stream: 0x6761_7073)
-        let slots = _AmSlots<Result<AmortizationGapReport.Example, InferenceError>>(count: data.count)
+        let slots = ResultSlots<Result<AmortizationGapReport.Example, InferenceError>>(count: data.count)
         let n = data.count
         let vae = self
-        _amParallelFor(n >= 2 ? 2 : 1) { shard in
+        Parallel.forEach(n >= 2 ? 2 : 1) { shard in
             let range = shard == 0 ? 0..<((n + 1) / 2) : ((n + 1) / 2)..<n
             for i in range {
                 var parent = root
@@ -187,7 +190,7 @@ extension VAE {
 
 /// Slots that worker threads fill at distinct indices (raw storage, so no exclusivity check
 /// spans two threads).
-final class _AmSlots<T>: @unchecked Sendable {
+final class ResultSlots<T>: @unchecked Sendable {
     private let storage: UnsafeMutablePointer<T?>
     let count: Int
     init(count: Int) {

@@ -1,10 +1,5 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#else
-import Darwin
-#endif
+internal import SystemLibC
+internal import NumericsCore
 
 /// How a decoder's output row defines p(x | z) for a data vector x of dimension D.
 public enum DecoderLikelihood: Sendable, Hashable {
@@ -40,14 +35,14 @@ public enum DecoderLikelihood: Sendable, Hashable {
         switch self {
         case .bernoulli:
             // Vectorised; one exponential per pixel and one logarithm per row (see the kernel).
-            return _amBernoulliRow(x: x, output: output, dimension: d, cotangent: cotangent, weight: w)
+            return DenseKernels.bernoulliRow(x: x, output: output, dimension: d, cotangent: cotangent, weight: w)
         case .gaussian:
             for i in 0..<d {
                 let m = output[i]
                 let s = output[d + i]
                 let r = x[i] - m
                 let precision = exp(-s)
-                total += -0.5 * (_amLogTwoPi + s + r * r * precision)
+                total += -0.5 * (MathConstants.logTwoPi + s + r * r * precision)
                 if let c = cotangent {
                     c[i] = w * r * precision
                     c[d + i] = w * 0.5 * (r * r * precision - 1)
@@ -55,11 +50,11 @@ public enum DecoderLikelihood: Sendable, Hashable {
             }
         case .sigmoidGaussian:
             for i in 0..<d {
-                let m = _amSigmoid(output[i])
-                let s = _amSigmoid(output[d + i])
+                let m = SIMDMath.sigmoid(output[i])
+                let s = SIMDMath.sigmoid(output[d + i])
                 let r = x[i] - m
                 let precision = exp(-s)
-                total += -0.5 * (_amLogTwoPi + s + r * r * precision)
+                total += -0.5 * (MathConstants.logTwoPi + s + r * r * precision)
                 if let c = cotangent {
                     c[i] = w * r * precision * m * (1 - m)
                     c[d + i] = w * 0.5 * (r * r * precision - 1) * s * (1 - s)

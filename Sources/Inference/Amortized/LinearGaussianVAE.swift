@@ -1,10 +1,5 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#else
-import Darwin
-#endif
+internal import SystemLibC
+internal import NumericsCore
 
 /// A VAE whose decoder is linear-Gaussian, x = Wz + b + noise with z ~ N(0, I) and noise ~ N(0, σ²I),
 /// so that log p(x), the posterior, every ELBO and hence both gaps are available in closed form.
@@ -50,8 +45,8 @@ public struct LinearGaussianVAE: Sendable, Hashable {
             throw InferenceError(.invalidInput, "W must have at least one row and one column")
         }
         let l = weights[0].count
-        for (i, row) in weights.enumerated() { try _amCheckRow(row, width: l, what: "W row \(i)") }
-        try _amCheckRow(offset, width: weights.count, what: "b")
+        for (i, row) in weights.enumerated() { try InputChecks.checkRow(row, width: l, what: "W row \(i)") }
+        try InputChecks.checkRow(offset, width: weights.count, what: "b")
         guard noiseVariance > 0, noiseVariance.isFinite else {
             throw InferenceError(.invalidInput, "the noise variance is \(noiseVariance); it must be positive and finite")
         }
@@ -127,7 +122,7 @@ public struct LinearGaussianVAE: Sendable, Hashable {
     /// - Returns: the log density.
     /// - Throws: `InferenceError` on a wrong length or non-finite entry.
     public func logEvidence(_ x: [Double]) throws -> Double {
-        try _amCheckRow(x, width: dataDimension, what: "x")
+        try InputChecks.checkRow(x, width: dataDimension, what: "x")
         let d = dataDimension
         var c = [Double](repeating: 0, count: d * d)
         for i in 0..<d {
@@ -137,14 +132,14 @@ public struct LinearGaussianVAE: Sendable, Hashable {
                 c[i * d + k] = s
             }
         }
-        guard let chol = _amCholesky(c, n: d) else {
+        guard let chol = try? Cholesky.lower(c, dimension: d) else {
             throw InferenceError(.notPositiveDefinite, "WWᵀ + σ²I is not positive definite")
         }
-        let y = _amForwardSolve(chol, (0..<d).map { x[$0] - offset[$0] }, n: d)
+        let y = Cholesky.solveLower(chol, (0..<d).map { x[$0] - offset[$0] })
         var logDet = 0.0
         for i in 0..<d { logDet += 2 * log(chol[i * d + i]) }
         let quad = y.reduce(0) { $0 + $1 * $1 }
-        return -0.5 * (Double(d) * _amLogTwoPi + logDet + quad)
+        return -0.5 * (Double(d) * MathConstants.logTwoPi + logDet + quad)
     }
 
     /// The exact posterior p(z|x) = N(mean, covariance).
@@ -153,22 +148,22 @@ public struct LinearGaussianVAE: Sendable, Hashable {
     /// - Returns: the posterior mean (length L) and covariance (L × L).
     /// - Throws: `InferenceError` on a wrong length or non-finite entry.
     public func posterior(_ x: [Double]) throws -> (mean: [Double], covariance: [[Double]]) {
-        try _amCheckRow(x, width: dataDimension, what: "x")
+        try InputChecks.checkRow(x, width: dataDimension, what: "x")
         let l = latentDimension
         let precision = posteriorPrecision
-        guard let chol = _amCholesky(precision, n: l) else {
+        guard let chol = try? Cholesky.lower(precision, dimension: l) else {
             throw InferenceError(.notPositiveDefinite, "the posterior precision is not positive definite")
         }
         var rhs = [Double](repeating: 0, count: l)
         for j in 0..<l {
             for i in 0..<dataDimension { rhs[j] += weights[i][j] * (x[i] - offset[i]) / noiseVariance }
         }
-        let mean = _amBackSolve(chol, _amForwardSolve(chol, rhs, n: l), n: l)
+        let mean = Cholesky.solveUpper(chol, Cholesky.solveLower(chol, rhs))
         var covariance: [[Double]] = Array(repeating: Array(repeating: 0, count: l), count: l)
         for j in 0..<l {
             var e = [Double](repeating: 0, count: l)
             e[j] = 1
-            let column = _amBackSolve(chol, _amForwardSolve(chol, e, n: l), n: l)
+            let column = Cholesky.solveUpper(chol, Cholesky.solveLower(chol, e))
             for i in 0..<l { covariance[i][j] = column[i] }
         }
         return (mean, covariance)
@@ -196,8 +191,8 @@ public struct LinearGaussianVAE: Sendable, Hashable {
     /// - Returns: L[q] = log p(x) − KL(q ‖ p(z|x)).
     /// - Throws: `InferenceError` on mismatched shapes or non-finite input.
     public func elbo(_ x: [Double], q: VariationalParameters) throws -> Double {
-        try _amCheckRow(x, width: dataDimension, what: "x")
-        try _amCheckQ(q, latentDimension: latentDimension)
+        try InputChecks.checkRow(x, width: dataDimension, what: "x")
+        try InputChecks.checkVariational(q, latentDimension: latentDimension)
         let d = Double(dataDimension)
         let v = noiseVariance
         let s2 = q.logStandardDeviation.map { exp(2 * $0) }
@@ -231,8 +226,8 @@ public struct LinearGaussianVAE: Sendable, Hashable {
     /// - Returns: the gradient, means first.
     /// - Throws: `InferenceError` on mismatched shapes or non-finite input.
     public func elboGradient(_ x: [Double], q: VariationalParameters) throws -> [Double] {
-        try _amCheckRow(x, width: dataDimension, what: "x")
-        try _amCheckQ(q, latentDimension: latentDimension)
+        try InputChecks.checkRow(x, width: dataDimension, what: "x")
+        try InputChecks.checkVariational(q, latentDimension: latentDimension)
         let l = latentDimension
         var residual = [Double](repeating: 0, count: dataDimension)
         for i in 0..<dataDimension {
@@ -280,7 +275,7 @@ public struct LinearGaussianVAE: Sendable, Hashable {
         let model = vae
         var examples: [AmortizationGapReport.Example] = []
         for (r, x) in data.enumerated() {
-            try _amCheckRow(x, width: dataDimension, what: "data row \(r)")
+            try InputChecks.checkRow(x, width: dataDimension, what: "data row \(r)")
             let q = try model.encode(x)
             examples.append(
                 .init(logEvidence: try logEvidence(x), refinedELBO: try elbo(x, q: optimalMeanField(x)),

@@ -35,18 +35,18 @@ extension VAE {
         _ x: [Double], from start: VariationalParameters? = nil, options: RefinementOptions = RefinementOptions(),
         generator: inout SeededGenerator
     ) throws -> VariationalParameters {
-        try _amCheckRow(x, width: dataDimension, what: "x")
+        try InputChecks.checkRow(x, width: dataDimension, what: "x")
         guard options.steps >= 0, options.samplesPerStep >= 1, options.learningRate > 0 else {
             throw InferenceError(
                 .invalidInput,
                 "refinement needs steps ≥ 0, samplesPerStep ≥ 1 and a positive learning rate; got \(options)")
         }
         let q0 = try start ?? encode(x)
-        try _amCheckQ(q0, latentDimension: latentDimension)
+        try InputChecks.checkVariational(q0, latentDimension: latentDimension)
         let l = latentDimension
         let s = options.samplesPerStep
-        let workspace = _AmVAEWorkspace(vae: self, capacity: s)
-        let parameters = _AmVAEParameters(self)
+        let workspace = VAEWorkspace(vae: self, capacity: s)
+        let parameters = VAEParameterSnapshot(self)
         var packed = q0.packed
         var optimizer = AdamOptimizer(learningRate: options.learningRate)
         var noise = [Double](repeating: 0, count: s * l)
@@ -78,20 +78,20 @@ extension VAE {
     package func refinementObjectiveAndGradient(
         x: [Double], q: VariationalParameters, noise: [[Double]]
     ) throws -> (value: Double, gradient: [Double]) {
-        try _amCheckRow(x, width: dataDimension, what: "x")
-        try _amCheckQ(q, latentDimension: latentDimension)
+        try InputChecks.checkRow(x, width: dataDimension, what: "x")
+        try InputChecks.checkVariational(q, latentDimension: latentDimension)
         guard !noise.isEmpty else { throw InferenceError(.invalidInput, "no noise rows") }
-        let flat = try _amFlatten(noise, width: latentDimension, what: "noise")
-        let workspace = _AmVAEWorkspace(vae: self, capacity: noise.count)
+        let flat = try InputChecks.flatten(noise, width: latentDimension, what: "noise")
+        let workspace = VAEWorkspace(vae: self, capacity: noise.count)
         var gradient = [Double](repeating: 0, count: 2 * latentDimension)
         let value = _refinementStep(
-            workspace, _AmVAEParameters(self), x: x, packed: q.packed, noise: flat, rows: noise.count, into: &gradient)
+            workspace, VAEParameterSnapshot(self), x: x, packed: q.packed, noise: flat, rows: noise.count, into: &gradient)
         return (value, gradient)
     }
 
     /// Mean ELBO term over `rows` draws and its gradient with respect to the packed (μ, log σ).
     func _refinementStep(
-        _ workspace: _AmVAEWorkspace, _ parameters: _AmVAEParameters, x: [Double], packed: [Double],
+        _ workspace: VAEWorkspace, _ parameters: VAEParameterSnapshot, x: [Double], packed: [Double],
         noise: [Double], rows: Int, into gradient: inout [Double]
     ) -> Double {
         let width = 2 * latentDimension
@@ -135,27 +135,10 @@ extension VAE {
         guard samples >= 2 else {
             throw InferenceError(.invalidInput, "IWAE needs at least 2 samples, got \(samples)")
         }
-        try _amCheckRow(x, width: dataDimension, what: "x")
+        try InputChecks.checkRow(x, width: dataDimension, what: "x")
         let q = try proposal ?? encode(x)
-        try _amCheckQ(q, latentDimension: latentDimension)
+        try InputChecks.checkVariational(q, latentDimension: latentDimension)
         let logWeights = _perSampleValues(x: x, q: q, samples: samples, generator: &generator).logWeight
-        return _amLogMeanExp(logWeights)
+        return MeanAndStandardError(logMeanExpOf: logWeights)
     }
-}
-
-/// log mean exp of log weights, with the delta-method standard error sd(w)/(√K mean(w)).
-func _amLogMeanExp(_ logWeights: [Double]) -> MeanAndStandardError {
-    let k = Double(logWeights.count)
-    let top = logWeights.max() ?? -.infinity
-    guard top.isFinite else { return MeanAndStandardError(mean: top, standardError: .nan) }
-    var mean = 0.0
-    for lw in logWeights { mean += _amExp(lw - top) }
-    mean /= k
-    var ss = 0.0
-    for lw in logWeights {
-        let d = _amExp(lw - top) - mean
-        ss += d * d
-    }
-    let sd = (ss / (k - 1)).squareRoot()
-    return MeanAndStandardError(mean: top + _amLog(mean), standardError: sd / (k.squareRoot() * mean))
 }

@@ -1,3 +1,4 @@
+internal import NumericsCore
 import Dispatch
 
 /// Settings for `VAE.train`.
@@ -76,8 +77,8 @@ extension VAE {
             throw InferenceError(.invalidInput, "the batch size is \(options.batchSize); it must be at least 1")
         }
         // Minibatches are gathered straight from the rows; no flattened copy of the whole set.
-        try _amValidateRows(data, width: dataDimension, what: "training data")
-        let trainer = _AmVAETrainer(vae: self, batchCapacity: min(options.batchSize, data.count))
+        try InputChecks.validateRows(data, width: dataDimension, what: "training data")
+        let trainer = VAETrainer(vae: self, batchCapacity: min(options.batchSize, data.count))
         defer { trainer.finish() }
         var encoderParameters = encoder.parameters
         var decoderParameters = decoder.parameters
@@ -103,7 +104,7 @@ extension VAE {
             encoder._setParametersUnchecked(encoderParameters)
             decoder._setParametersUnchecked(decoderParameters)
         }
-        for epoch in 1...max(options.epochs, 1) where options.epochs > 0 {
+        for epoch in stride(from: 1, through: options.epochs, by: 1) {
             // Fisher–Yates with the seeded generator, so the order is reproducible.
             for i in stride(from: n - 1, to: 0, by: -1) {
                 let j = Int(generator.nextUniform() * Double(i + 1))
@@ -161,9 +162,9 @@ extension VAE {
 }
 
 /// Per-shard workspaces and gradient buffers reused across the steps of one training run.
-final class _AmVAETrainer: @unchecked Sendable {
+final class VAETrainer: @unchecked Sendable {
     let vae: VAE
-    let shards: [_AmVAEWorkspace]
+    let shards: [VAEWorkspace]
     var shardEncoderGradients: [[Double]]
     var shardDecoderGradients: [[Double]]
     var encoderGradient: [Double]
@@ -176,13 +177,13 @@ final class _AmVAETrainer: @unchecked Sendable {
     init(vae: VAE, batchCapacity: Int) {
         self.vae = vae
         let perShard = (batchCapacity + 1) / 2
-        shards = (0..<2).map { _ in _AmVAEWorkspace(vae: vae, capacity: max(perShard, 1)) }
+        shards = (0..<2).map { _ in VAEWorkspace(vae: vae, capacity: max(perShard, 1)) }
         shardEncoderGradients = Array(repeating: Array(repeating: 0, count: vae.encoder.parameterCount), count: 2)
         shardDecoderGradients = Array(repeating: Array(repeating: 0, count: vae.decoder.parameterCount), count: 2)
         encoderGradient = Array(repeating: 0, count: vae.encoder.parameterCount)
         decoderGradient = Array(repeating: 0, count: vae.decoder.parameterCount)
-        singleShard = _AmVAEWorkspace(vae: vae, capacity: max(batchCapacity, 1))
-        worker = batchCapacity >= 2 * Self.rowsPerShardMinimum ? _AmPairWorker.acquire() : nil
+        singleShard = VAEWorkspace(vae: vae, capacity: max(batchCapacity, 1))
+        worker = batchCapacity >= 2 * Self.rowsPerShardMinimum ? PairWorker.acquire() : nil
         encoderTransposed = Array(repeating: 0, count: vae.encoder.parameterCount)
         decoderTransposed = Array(repeating: 0, count: vae.decoder.parameterCount)
         prepareEncoder(vae.encoder.parameters)
@@ -202,17 +203,17 @@ final class _AmVAETrainer: @unchecked Sendable {
 
     /// Makes the transposed weights for the next `step` from the encoder's new parameters.
     func prepareEncoder(_ parameters: [Double]) {
-        _amTransposeWeights(vae.encoder.layers, parameters, into: &encoderTransposed, skippingFirst: true)
+        DenseNetwork.transposeWeights(vae.encoder.layers, parameters, into: &encoderTransposed, skippingFirst: true)
     }
 
     /// Makes the transposed weights for the next `step` from the decoder's new parameters.
     func prepareDecoder(_ parameters: [Double]) {
-        _amTransposeWeights(vae.decoder.layers, parameters, into: &decoderTransposed, skippingFirst: false)
+        DenseNetwork.transposeWeights(vae.decoder.layers, parameters, into: &decoderTransposed, skippingFirst: false)
     }
 
-    let singleShard: _AmVAEWorkspace
+    let singleShard: VAEWorkspace
     /// Runs the second shard; nil when no minibatch is large enough to split.
-    let worker: _AmPairWorker?
+    let worker: PairWorker?
     /// Each layer's Wᵀ at the layer's weight offset (biases unused), made once per step for the
     /// backward passes of both shards.
     var encoderTransposed: [Double]
@@ -220,7 +221,7 @@ final class _AmVAETrainer: @unchecked Sendable {
 
     /// Returns the worker thread to the pool.
     func finish() {
-        if let worker { _AmPairWorker.release(worker) }
+        if let worker { PairWorker.release(worker) }
     }
 
     /// Computes Σ ELBO over the rows and the gradient of the loss −mean ELBO into
@@ -233,7 +234,7 @@ final class _AmVAETrainer: @unchecked Sendable {
         encoderParameters: [Double], decoderParameters: [Double], batch: UnsafeMutablePointer<Double>,
         noise: [Double], rows: Int, gather: (_ start: Int, _ count: Int) -> Void
     ) -> Double {
-        let parameters = _AmVAEParameters(
+        let parameters = VAEParameterSnapshot(
             encoder: vae.encoder, encoderParameters: encoderParameters,
             decoder: vae.decoder, decoderParameters: decoderParameters)
         let weight = -1.0 / Double(rows)
@@ -270,91 +271,60 @@ final class _AmVAETrainer: @unchecked Sendable {
         var encoderFinite = true
         var decoderFinite = true
         inParallel(
-            { decoderFinite = _amSumShards(self.shardDecoderGradients, shardCount, into: &self.decoderGradient) },
-            { encoderFinite = _amSumShards(self.shardEncoderGradients, shardCount, into: &self.encoderGradient) })
+            { decoderFinite = GradientShards.sum(self.shardDecoderGradients, shardCount, into: &self.decoderGradient) },
+            { encoderFinite = GradientShards.sum(self.shardEncoderGradients, shardCount, into: &self.encoderGradient) })
         gradientsAreFinite = encoderFinite && decoderFinite
         return totals.0 + (shardCount == 2 ? totals.1 : 0)
     }
 }
 
-/// total[i] = shards[0][i] (+ shards[1][i]); returns whether every sum is finite.
-func _amSumShards(_ shards: [[Double]], _ count: Int, into total: inout [Double]) -> Bool {
-    var bad = SIMD2<Double>()
-    total.withUnsafeMutableBufferPointer { t in
-        shards[0].withUnsafeBufferPointer { a in
-            shards[count == 2 ? 1 : 0].withUnsafeBufferPointer { b in
-                let n = t.count
-                let two = count == 2
-                var i = 0
-                while i &+ 2 <= n {
-                    var s = SIMD2(a[i], a[i &+ 1])
-                    if two { s += SIMD2(b[i], b[i &+ 1]) }
-                    t[i] = s[0]
-                    t[i &+ 1] = s[1]
-                    // s − s is 0 for finite s and NaN for ±∞ and NaN.
-                    bad += s - s
-                    i &+= 2
-                }
-                while i < n {
-                    var s = a[i]
-                    if two { s += b[i] }
-                    t[i] = s
-                    bad[0] += s - s
-                    i &+= 1
+/// Per-shard gradient buffers of a minibatch step.
+enum GradientShards {
+    /// total[i] = shards[0][i] (+ shards[1][i]); returns whether every sum is finite.
+    static func sum(_ shards: [[Double]], _ count: Int, into total: inout [Double]) -> Bool {
+        var bad = SIMD2<Double>()
+        total.withUnsafeMutableBufferPointer { t in
+            shards[0].withUnsafeBufferPointer { a in
+                shards[count == 2 ? 1 : 0].withUnsafeBufferPointer { b in
+                    let n = t.count
+                    let two = count == 2
+                    var i = 0
+                    while i &+ 2 <= n {
+                        var s = SIMD2(a[i], a[i &+ 1])
+                        if two { s += SIMD2(b[i], b[i &+ 1]) }
+                        t[i] = s[0]
+                        t[i &+ 1] = s[1]
+                        // s − s is 0 for finite s and NaN for ±∞ and NaN.
+                        bad += s - s
+                        i &+= 2
+                    }
+                    while i < n {
+                        var s = a[i]
+                        if two { s += b[i] }
+                        t[i] = s
+                        bad[0] += s - s
+                        i &+= 1
+                    }
                 }
             }
         }
+        return bad[0] == 0 && bad[1] == 0
     }
-    return bad[0] == 0 && bad[1] == 0
 }
 
-/// Writes each layer's Wᵀ (outputs × inputs) at the layer's weight offset.
-func _amTransposeWeights(
-    _ layers: [DenseNetwork.Layer], _ parameters: [Double], into transposed: inout [Double], skippingFirst: Bool
-) {
-    parameters.withUnsafeBufferPointer { p in
-        transposed.withUnsafeMutableBufferPointer { t in
-            for (index, layer) in layers.enumerated() where !(skippingFirst && index == 0) {
-                _amTranspose(
-                    p.baseAddress! + layer.parameterOffset, t.baseAddress! + layer.parameterOffset,
-                    rows: layer.inputCount, columns: layer.outputCount)
+extension DenseNetwork {
+    /// Writes each layer's Wᵀ (outputs × inputs) at the layer's weight offset.
+    static func transposeWeights(
+        _ layers: [DenseNetwork.Layer], _ parameters: [Double], into transposed: inout [Double], skippingFirst: Bool
+    ) {
+        parameters.withUnsafeBufferPointer { p in
+            transposed.withUnsafeMutableBufferPointer { t in
+                for (index, layer) in layers.enumerated() where !(skippingFirst && index == 0) {
+                    DenseKernels.transpose(
+                        p.baseAddress! + layer.parameterOffset, t.baseAddress! + layer.parameterOffset,
+                        rows: layer.inputCount, columns: layer.outputCount)
+                }
             }
         }
-    }
-}
-
-/// A pointer that may cross into a worker thread; the caller guarantees the threads touch
-/// disjoint memory or only read.
-struct _AmSendablePointer<T>: @unchecked Sendable {
-    let pointer: T
-    init(_ pointer: T) { self.pointer = pointer }
-}
-
-/// Per-task results written by worker threads into separate slots.
-final class _AmResults: @unchecked Sendable {
-    private let storage: UnsafeMutablePointer<Double>
-    let count: Int
-    init(count: Int) {
-        self.count = count
-        storage = .allocate(capacity: count)
-        storage.initialize(repeating: 0, count: count)
-    }
-    deinit { storage.deallocate() }
-    func set(_ i: Int, _ v: Double) { storage[i] = v }
-    var values: [Double] { Array(UnsafeBufferPointer(start: storage, count: count)) }
-}
-
-/// Runs body(0), …, body(count − 1) on the shared thread pool and waits for all of them.
-///
-/// The caller guarantees that the iterations touch disjoint memory; results must not depend on
-/// which thread runs which iteration.
-func _amParallelFor(_ count: Int, _ body: (Int) -> Void) {
-    if count <= 1 {
-        for i in 0..<count { body(i) }
-        return
-    }
-    withoutActuallyEscaping(body) { escapable in
-        let box = _AmSendablePointer(escapable)
-        DispatchQueue.concurrentPerform(iterations: count) { i in box.pointer(i) }
     }
 }

@@ -1,10 +1,5 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#else
-import Darwin
-#endif
+internal import SystemLibC
+internal import NumericsCore
 
 /// A variational autoencoder: prior p(z) = N(0, I), decoder p(x|z) given by a network and a
 /// `DecoderLikelihood`, and a Gaussian encoder q(z|x) = N(μ(x), diag σ²(x)).
@@ -108,9 +103,9 @@ public struct VAE: Sendable, Hashable {
     /// - Throws: `InferenceError` on wrong lengths or non-finite entries.
     public func logJoint(x: [Double], z: [Double]) throws -> Double {
         let out = try decoder(z)
-        try _amCheckRow(x, width: dataDimension, what: "x")
+        try InputChecks.checkRow(x, width: dataDimension, what: "x")
         var prior = 0.0
-        for v in z { prior += -0.5 * (_amLogTwoPi + v * v) }
+        for v in z { prior += -0.5 * (MathConstants.logTwoPi + v * v) }
         let recon = x.withUnsafeBufferPointer { xp in
             out.withUnsafeBufferPointer { op in
                 likelihood.logLikelihood(
@@ -140,10 +135,10 @@ public struct VAE: Sendable, Hashable {
             throw InferenceError(.invalidInput, "an ELBO estimate needs at least 2 samples, got \(samples)")
         }
         let q = try q ?? encode(x)
-        try _amCheckQ(q, latentDimension: latentDimension)
-        try _amCheckRow(x, width: dataDimension, what: "x")
+        try InputChecks.checkVariational(q, latentDimension: latentDimension)
+        try InputChecks.checkRow(x, width: dataDimension, what: "x")
         let values = _perSampleValues(x: x, q: q, samples: samples, generator: &generator).elbo
-        return _amMeanAndError(values)
+        return MeanAndStandardError(averaging: values)
     }
 
     /// Per-draw ELBO terms log p(x|z) − KL and log importance weights log p(x,z) − log q(z) for
@@ -152,13 +147,13 @@ public struct VAE: Sendable, Hashable {
         x: [Double], q: VariationalParameters, samples: Int, generator: inout SeededGenerator
     ) -> (elbo: [Double], logWeight: [Double]) {
         let chunk = min(samples, 256)
-        let workspace = _AmVAEWorkspace(vae: self, capacity: chunk)
+        let workspace = VAEWorkspace(vae: self, capacity: chunk)
         let packed = q.packed
         let l = latentDimension
         var elbo = [Double](repeating: 0, count: samples)
         var logWeight = [Double](repeating: 0, count: samples)
         var noise = [Double](repeating: 0, count: chunk * l)
-        let pointers = _AmVAEParameters(self)
+        let pointers = VAEParameterSnapshot(self)
         var done = 0
         while done < samples {
             let rows = min(chunk, samples - done)
@@ -200,12 +195,12 @@ public struct VAE: Sendable, Hashable {
         guard batch.count == noise.count, !batch.isEmpty else {
             throw InferenceError(.dimensionMismatch, "\(batch.count) data rows but \(noise.count) noise rows")
         }
-        let x = try _amFlatten(batch, width: dataDimension, what: "data")
-        let e = try _amFlatten(noise, width: latentDimension, what: "noise")
-        let workspace = _AmVAEWorkspace(vae: self, capacity: batch.count)
+        let x = try InputChecks.flatten(batch, width: dataDimension, what: "data")
+        let e = try InputChecks.flatten(noise, width: latentDimension, what: "noise")
+        let workspace = VAEWorkspace(vae: self, capacity: batch.count)
         var encoderGradient = [Double](repeating: 0, count: encoder.parameterCount)
         var decoderGradient = [Double](repeating: 0, count: decoder.parameterCount)
-        let pointers = _AmVAEParameters(self)
+        let pointers = VAEParameterSnapshot(self)
         let value = x.withUnsafeBufferPointer { xp in
             e.withUnsafeBufferPointer { ep in
                 encoderGradient.withUnsafeMutableBufferPointer { eg in
@@ -224,24 +219,8 @@ public struct VAE: Sendable, Hashable {
     }
 }
 
-func _amCheckRow(_ row: [Double], width: Int, what: String) throws {
-    guard row.count == width else {
-        throw InferenceError(.dimensionMismatch, "\(what) has \(row.count) entries, expected \(width)")
-    }
-    if let i = row.firstIndex(where: { !$0.isFinite }) {
-        throw InferenceError(.invalidInput, "\(what) entry \(i) is \(row[i])")
-    }
-}
-
-func _amCheckQ(_ q: VariationalParameters, latentDimension: Int) throws {
-    guard q.mean.count == latentDimension, q.logStandardDeviation.count == latentDimension else {
-        throw InferenceError(
-            .dimensionMismatch, "q has dimension \(q.mean.count) but the latent dimension is \(latentDimension)")
-    }
-}
-
 /// Parameters of a VAE, for the duration of one computation.
-struct _AmVAEParameters: @unchecked Sendable {
+struct VAEParameterSnapshot: @unchecked Sendable {
     var encoder: [Double]
     var decoder: [Double]
 
@@ -255,22 +234,22 @@ struct _AmVAEParameters: @unchecked Sendable {
         self.decoder = decoderParameters
     }
 
-    func with<R>(_ body: (_AmVAEPointers) -> R) -> R {
+    func with<R>(_ body: (VAEPointers) -> R) -> R {
         encoder.withUnsafeBufferPointer { e in
             decoder.withUnsafeBufferPointer { d in
-                body(_AmVAEPointers(encoder: e.baseAddress!, decoder: d.baseAddress!))
+                body(VAEPointers(encoder: e.baseAddress!, decoder: d.baseAddress!))
             }
         }
     }
 
-    /// The same with each layer's Wᵀ already made (see `_amTransposeWeights`).
-    func with<R>(encoderTransposed: [Double], decoderTransposed: [Double], _ body: (_AmVAEPointers) -> R) -> R {
+    /// The same with each layer's Wᵀ already made (see `DenseNetwork.transposeWeights`).
+    func with<R>(encoderTransposed: [Double], decoderTransposed: [Double], _ body: (VAEPointers) -> R) -> R {
         encoder.withUnsafeBufferPointer { e in
             decoder.withUnsafeBufferPointer { d in
                 encoderTransposed.withUnsafeBufferPointer { et in
                     decoderTransposed.withUnsafeBufferPointer { dt in
                         body(
-                            _AmVAEPointers(
+                            VAEPointers(
                                 encoder: e.baseAddress!, decoder: d.baseAddress!,
                                 encoderTransposed: et.baseAddress!, decoderTransposed: dt.baseAddress!))
                     }
@@ -280,7 +259,7 @@ struct _AmVAEParameters: @unchecked Sendable {
     }
 }
 
-struct _AmVAEPointers: @unchecked Sendable {
+struct VAEPointers: @unchecked Sendable {
     let encoder: UnsafePointer<Double>
     let decoder: UnsafePointer<Double>
     /// Each layer's Wᵀ at the layer's weight offset, or nil (the backward pass transposes as it goes).
@@ -290,9 +269,9 @@ struct _AmVAEPointers: @unchecked Sendable {
 }
 
 /// Buffers for the ELBO and its gradient over up to `capacity` rows; one per thread.
-final class _AmVAEWorkspace {
-    let encoder: _AmNetworkWorkspace
-    let decoder: _AmNetworkWorkspace
+final class VAEWorkspace {
+    let encoder: NetworkWorkspace
+    let decoder: NetworkWorkspace
     let likelihood: DecoderLikelihood
     let capacity: Int
     let dataDimension: Int
@@ -308,8 +287,8 @@ final class _AmVAEWorkspace {
     init(vae: VAE, capacity: Int) {
         klBuffer = .allocate(capacity: capacity)
         priorMinusQBuffer = .allocate(capacity: capacity)
-        encoder = _AmNetworkWorkspace(layers: vae.encoder.layers, capacity: capacity)
-        decoder = _AmNetworkWorkspace(layers: vae.decoder.layers, capacity: capacity)
+        encoder = NetworkWorkspace(layers: vae.encoder.layers, capacity: capacity)
+        decoder = NetworkWorkspace(layers: vae.decoder.layers, capacity: capacity)
         likelihood = vae.likelihood
         self.capacity = capacity
         dataDimension = vae.dataDimension
@@ -340,7 +319,7 @@ final class _AmVAEWorkspace {
     ///   - perRowELBO, perRowLogWeight: optional per-row outputs.
     @discardableResult
     func run(
-        _ p: _AmVAEPointers, x: UnsafePointer<Double>, xStride: Int, encoderOutput: UnsafePointer<Double>?,
+        _ p: VAEPointers, x: UnsafePointer<Double>, xStride: Int, encoderOutput: UnsafePointer<Double>?,
         encoderOutputStride: Int, noise: UnsafePointer<Double>, rows: Int, weight: Double,
         gradients: (encoder: UnsafeMutablePointer<Double>?, decoder: UnsafeMutablePointer<Double>?)?,
         perRowELBO: UnsafeMutablePointer<Double>?, perRowLogWeight: UnsafeMutablePointer<Double>?

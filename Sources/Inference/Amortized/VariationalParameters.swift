@@ -1,10 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#else
-import Darwin
-#endif
+internal import SystemLibC
 
 /// A diagonal Gaussian q(z) = N(mean, diag σ²), stored by its mean and log standard deviation.
 ///

@@ -1,10 +1,5 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#else
-import Darwin
-#endif
+// Public: the @inlinable `_xlogx` below calls the C library's log.
+public import SystemLibC
 
 /// The Bernoulli distribution: `true` with probability p, `false` with probability 1 − p.
 public struct Bernoulli: FiniteDistribution, Hashable, CustomStringConvertible {

@@ -1,10 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#else
-import Darwin
-#endif
+internal import SystemLibC
 
 /// The categorical distribution over the categories `0..<K` with probabilities p₀ … p_{K−1}.
 public struct Categorical: FiniteDistribution, Hashable, CustomStringConvertible {

@@ -62,8 +62,6 @@ public protocol FiniteDistribution: Distribution {
 
 /// Log-densities that are used in several files.
 package enum _LogConstants {
-    /// log(2π).
-    package static let logTwoPi = 1.8378770664093454835606594728112
     /// ½ log(2πe), the entropy of a standard normal.
     package static let standardNormalEntropy = 1.4189385332046727417803297364056
 }

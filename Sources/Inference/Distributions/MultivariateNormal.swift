@@ -1,10 +1,5 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#else
-import Darwin
-#endif
+internal import NumericsCore
+internal import SystemLibC
 
 /// The multivariate normal distribution N(μ, Σ) on ℝᵈ, with a full or a diagonal covariance.
 ///
@@ -149,7 +144,7 @@ public struct MultivariateNormal: Distribution, Hashable, CustomStringConvertibl
     /// - Throws: `InferenceError(.dimensionMismatch)` when `x` has the wrong length.
     public func logDensity(_ x: [Double]) throws -> Double {
         let m = try mahalanobisSquared(x)
-        return -0.5 * (Double(dimension) * _LogConstants.logTwoPi + logDeterminant + m)
+        return -0.5 * (Double(dimension) * MathConstants.logTwoPi + logDeterminant + m)
     }
 
     /// A draw μ + L ε with ε ~ N(0, I).

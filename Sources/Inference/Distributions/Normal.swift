@@ -1,10 +1,5 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#else
-import Darwin
-#endif
+internal import NumericsCore
+internal import SystemLibC
 
 /// The normal (Gaussian) distribution N(μ, σ²) on the real line.
 public struct Normal: UnivariateDistribution, Hashable, CustomStringConvertible {
@@ -49,7 +44,7 @@ public struct Normal: UnivariateDistribution, Hashable, CustomStringConvertible 
     /// log N(x; μ, σ²) = −½ log 2π − log σ − (x − μ)²/(2σ²). A NaN `x` gives NaN.
     public func logDensity(_ x: Double) -> Double {
         let z = (x - mean) / standardDeviation
-        return -0.5 * _LogConstants.logTwoPi - log(standardDeviation) - 0.5 * z * z
+        return -0.5 * MathConstants.logTwoPi - log(standardDeviation) - 0.5 * z * z
     }
 
     /// The cumulative distribution function P(X ≤ x).

@@ -1,10 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#else
-import Darwin
-#endif
+internal import SystemLibC
 
 /// The continuous uniform distribution on [lower, upper].
 public struct Uniform: UnivariateDistribution, Hashable, CustomStringConvertible {

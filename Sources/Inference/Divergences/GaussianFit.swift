@@ -1,10 +1,5 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#else
-import Darwin
-#endif
+internal import SystemLibC
+internal import NumericsCore
 
 /// A single Gaussian fitted to a 1-D target by minimising a KL divergence.
 public struct GaussianFit: Sendable, Hashable, CustomStringConvertible {
@@ -31,8 +26,8 @@ public struct GaussianFit: Sendable, Hashable, CustomStringConvertible {
     public var starts: [Normal]
 
     public var description: String {
-        "N(\(_formatFixedDecimals(normal.mean, 4)), \(_formatFixedDecimals(normal.standardDeviation, 4))²)"
-            + " KL = \(_formatFixedDecimals(divergence, 6)) [\(kind.rawValue)]"
+        "N(\(DecimalText.fixed(normal.mean, decimals: 4)), \(DecimalText.fixed(normal.standardDeviation, decimals: 4))²)"
+            + " KL = \(DecimalText.fixed(divergence, decimals: 6)) [\(kind.rawValue)]"
     }
 }
 

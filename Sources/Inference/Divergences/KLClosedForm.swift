@@ -1,10 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#else
-import Darwin
-#endif
+internal import SystemLibC
 
 /// KL(p ‖ q) = log(σq/σp) + (σp² + (μp − μq)²)/(2σq²) − ½, exactly.
 ///

@@ -1,10 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#else
-import Darwin
-#endif
+internal import SystemLibC
 
 /// KL(p ‖ q) = ∫ p(x) log(p(x)/q(x)) dx for any two densities on the real line, by adaptive
 /// Gauss–Legendre quadrature over p's effective support.

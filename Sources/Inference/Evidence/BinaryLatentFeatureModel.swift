@@ -1,10 +1,5 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#else
-import Darwin
-#endif
+internal import NumericsCore
+internal import SystemLibC
 
 /// D binary latent features behind an M-dimensional observation: zⱼ ~ Bernoulli(πⱼ) independently,
 /// and x | z ~ N(b + Σⱼ zⱼ wⱼ, σ² I).
@@ -113,7 +108,7 @@ public struct BinaryLatentFeatureModel: EnumerableLatentVariableModel, ClosedFor
         var ss = 0.0
         for m in 0..<dimension { ss += (x[m] - mu[m]) * (x[m] - mu[m]) }
         let s2 = noiseStandardDeviation * noiseStandardDeviation
-        return -0.5 * Double(dimension) * (_LogConstants.logTwoPi + log(s2)) - 0.5 * ss / s2
+        return -0.5 * Double(dimension) * (MathConstants.logTwoPi + log(s2)) - 0.5 * ss / s2
     }
 
     /// The exact log p(x) by walking all 2ᴰ latent vectors in Gray-code order.
@@ -145,7 +140,7 @@ public struct BinaryLatentFeatureModel: EnumerableLatentVariableModel, ClosedFor
             }
         }
         let s2 = noiseStandardDeviation * noiseStandardDeviation
-        let constant = -0.5 * Double(dimension) * (_LogConstants.logTwoPi + log(s2)) - 0.5 * _squaredNorm(r0) / s2
+        let constant = -0.5 * Double(dimension) * (MathConstants.logTwoPi + log(s2)) - 0.5 * _squaredNorm(r0) / s2
         // log p(z) = Σ log(1 − πⱼ) + Σ zⱼ logit πⱼ.
         var logPrior = 0.0
         var logit = [Double](repeating: 0, count: d)
@@ -202,7 +197,7 @@ public struct BinaryLatentFeatureModel: EnumerableLatentVariableModel, ClosedFor
         }
         let s2 = noiseStandardDeviation * noiseStandardDeviation
         let expectedLogLikelihood =
-            -0.5 * Double(dimension) * (_LogConstants.logTwoPi + log(s2)) - 0.5 * (_squaredNorm(residual) + spread) / s2
+            -0.5 * Double(dimension) * (MathConstants.logTwoPi + log(s2)) - 0.5 * (_squaredNorm(residual) + spread) / s2
         return expectedLogLikelihood - (try klDivergence(q, prior))
     }
 

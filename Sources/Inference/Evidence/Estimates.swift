@@ -1,10 +1,5 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#else
-import Darwin
-#endif
+internal import SystemLibC
+internal import NumericsCore
 
 /// A Monte Carlo estimate: the value, its standard error and the number of samples behind it.
 ///
@@ -32,14 +27,11 @@ public struct MonteCarloEstimate: Sendable, Hashable, CustomStringConvertible {
         if let i = terms.firstIndex(where: \.isNaN) {
             throw InferenceError(.numericalFailure, "Monte Carlo term \(i) is NaN")
         }
-        let n = Double(terms.count)
-        let mean = terms.reduce(0, +) / n
-        var ss = 0.0
-        for t in terms { ss += (t - mean) * (t - mean) }
+        let (mean, standardError) = SampleMean.meanAndStandardError(terms, singleValueError: 0)
         self.value = mean
         // An infinite mean (a term of −∞, e.g. a proposal that puts mass where p(x, z) = 0) has an
         // infinite standard error, not NaN.
-        self.standardError = !mean.isFinite ? .infinity : (terms.count > 1 ? (ss / (n - 1) / n).squareRoot() : 0)
+        self.standardError = mean.isFinite ? standardError : .infinity
         self.sampleCount = terms.count
     }
 
@@ -73,7 +65,7 @@ public struct LogEvidenceEstimate: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String {
         var s = "\(_formatEstimate(logEvidence, standardError)) ± \(_formatEstimate(standardError, standardError)) (n = \(sampleCount)"
-        if let ess = effectiveSampleSize { s += ", ESS = \(_formatFixedDecimals(ess, 1))" }
+        if let ess = effectiveSampleSize { s += ", ESS = \(DecimalText.fixed(ess, decimals: 1))" }
         return s + ")"
     }
 }
@@ -85,20 +77,5 @@ package func _formatEstimate(_ value: Double, _ standardError: Double) -> String
     if standardError > 0, standardError < 1e-3, standardError.isFinite {
         decimals = min(15, Int(-log10(standardError).rounded(.down)) + 2)
     }
-    return _formatFixedDecimals(value, decimals)
-}
-
-/// `value` with exactly `decimals` decimals, without Foundation.
-package func _formatFixedDecimals(_ value: Double, _ decimals: Int) -> String {
-    guard value.isFinite else { return value.isNaN ? "nan" : (value > 0 ? "inf" : "-inf") }
-    var scale = 1.0
-    for _ in 0..<decimals { scale *= 10 }
-    let scaled = (abs(value) * scale).rounded()
-    guard scaled < 9.0e15 else { return "\(value)" }
-    let whole = UInt64(scaled)
-    let unit = UInt64(scale)
-    var fraction = String(whole % unit)
-    while fraction.count < decimals { fraction = "0" + fraction }
-    let sign = value < 0 && whole != 0 ? "-" : ""
-    return decimals > 0 ? "\(sign)\(whole / unit).\(fraction)" : "\(sign)\(whole / unit)"
+    return DecimalText.fixed(value, decimals: decimals)
 }

@@ -1,10 +1,5 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#else
-import Darwin
-#endif
+internal import SystemLibC
+internal import NumericsCore
 
 /// The exact log evidence log p(x) of a model with a finite latent space, as an estimate with
 /// standard error zero and n = |Z|.
@@ -134,31 +129,14 @@ private func _requireSamples(_ n: Int) throws {
 }
 
 /// log of the mean of exp(logWeights), with the delta-method standard error sd(w)/(√n mean(w)) and
-/// the effective sample size (Σw)²/Σw², all from weights scaled by the largest.
-package func _logMeanExpEstimate(_ logWeights: [Double], withEffectiveSampleSize: Bool) throws -> LogEvidenceEstimate {
+/// the effective sample size (Σw)²/Σw² (`NumericsCore.LogSpace.logMeanExpEstimate`).
+func _logMeanExpEstimate(_ logWeights: [Double], withEffectiveSampleSize: Bool) throws -> LogEvidenceEstimate {
     if let i = logWeights.firstIndex(where: \.isNaN) {
         throw InferenceError(.numericalFailure, "log weight \(i) is NaN")
     }
-    let n = logWeights.count
-    let peak = logWeights.max() ?? -.infinity
-    guard peak > -.infinity else {
-        // No draw landed where p(x, z) > 0.
-        return LogEvidenceEstimate(
-            logEvidence: -.infinity, standardError: .infinity, sampleCount: n,
-            effectiveSampleSize: withEffectiveSampleSize ? 0 : nil)
-    }
-    if peak == .infinity { throw InferenceError(.numericalFailure, "an importance weight is infinite") }
-    var sum = 0.0
-    var sumSquares = 0.0
-    for lw in logWeights {
-        let w = exp(lw - peak)
-        sum += w
-        sumSquares += w * w
-    }
-    let mean = sum / Double(n)
-    let variance = max(0, (sumSquares - Double(n) * mean * mean) / Double(n - 1))
-    let se = (variance / Double(n)).squareRoot() / mean
+    if logWeights.contains(.infinity) { throw InferenceError(.numericalFailure, "an importance weight is infinite") }
+    let estimate = LogSpace.logMeanExpEstimate(logWeights)
     return LogEvidenceEstimate(
-        logEvidence: peak + log(mean), standardError: se, sampleCount: n,
-        effectiveSampleSize: withEffectiveSampleSize ? sum * sum / sumSquares : nil)
+        logEvidence: estimate.logMean, standardError: estimate.standardError, sampleCount: logWeights.count,
+        effectiveSampleSize: withEffectiveSampleSize ? estimate.effectiveSampleSize : nil)
 }

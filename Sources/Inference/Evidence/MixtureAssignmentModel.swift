@@ -1,10 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#else
-import Darwin
-#endif
+internal import SystemLibC
 
 /// A 1-D Gaussian mixture seen as a latent-variable model of a whole data set: N observations,
 /// each with its own cluster label zᵢ ~ Categorical(w) and xᵢ | zᵢ ~ N(μ_{zᵢ}, σ²_{zᵢ}).

@@ -1,10 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#else
-import Darwin
-#endif
+internal import NumericsCore
 
 /// The Cholesky factorisation `A = L Lᵀ` of a symmetric positive-definite matrix.
 ///
@@ -35,26 +29,16 @@ public struct CholeskyFactor: Sendable, Hashable {
             throw InferenceError(.invalidInput, "\(name) is not symmetric")
         }
         let n = matrix.rows
-        var l = Matrix(rows: n, columns: n)
-        for j in 0..<n {
-            var d = matrix[j, j]
-            for k in 0..<j { d -= l[j, k] * l[j, k] }
-            // A relative threshold: a pivot that is rounding noise compared with the diagonal means
-            // the matrix is singular to working precision.
-            guard d > 1e-14 * abs(matrix[j, j]), d > 0 else {
-                throw InferenceError(
-                    .notPositiveDefinite,
-                    "\(name) is not positive definite (pivot \(j) is \(d)); it is singular or has a negative variance")
-            }
-            let ljj = d.squareRoot()
-            l[j, j] = ljj
-            for i in (j + 1)..<max(n, j + 1) {
-                var s = matrix[i, j]
-                for k in 0..<j { s -= l[i, k] * l[j, k] }
-                l[i, j] = s / ljj
-            }
+        do {
+            // A relative pivot threshold: a pivot that is rounding noise compared with the diagonal
+            // means the matrix is singular to working precision.
+            let l = try Cholesky.lower(matrix.entries, dimension: n, relativePivotTolerance: 1e-14)
+            self.lower = try! Matrix(rows: n, columns: n, entries: l)
+        } catch {
+            throw InferenceError(
+                .notPositiveDefinite,
+                "\(name) is not positive definite (pivot \(error.pivot) is \(error.value)); it is singular or has a negative variance")
         }
-        self.lower = l
     }
 
     /// Wraps a lower-triangular factor that is already known.
@@ -69,7 +53,7 @@ public struct CholeskyFactor: Sendable, Hashable {
             guard lower[i, i] > 0 else {
                 throw InferenceError(.notPositiveDefinite, "Cholesky factor diagonal entry \(i) is not positive")
             }
-            for j in (i + 1)..<max(lower.columns, i + 1) where lower[i, j] != 0 {
+            for j in (i + 1)..<lower.columns where lower[i, j] != 0 {
                 throw InferenceError(.invalidInput, "Cholesky factor entry (\(i), \(j)) is above the diagonal")
             }
         }
@@ -77,36 +61,14 @@ public struct CholeskyFactor: Sendable, Hashable {
     }
 
     /// log det A = 2 Σ log Lᵢᵢ.
-    public var logDeterminant: Double {
-        var s = 0.0
-        for i in 0..<dimension { s += log(lower[i, i]) }
-        return 2 * s
-    }
+    public var logDeterminant: Double { Cholesky.logDeterminant(lower.entries, dimension: dimension) }
 
     /// Solves `L y = b` by forward substitution.
     /// - Precondition: `b.count == dimension` (callers check dimensions and throw).
-    public func solveLower(_ b: [Double]) -> [Double] {
-        let n = dimension
-        var y = b
-        for i in 0..<n {
-            var s = y[i]
-            for k in 0..<i { s -= lower[i, k] * y[k] }
-            y[i] = s / lower[i, i]
-        }
-        return y
-    }
+    public func solveLower(_ b: [Double]) -> [Double] { Cholesky.solveLower(lower.entries, b) }
 
     /// Solves `Lᵀ x = y` by back substitution.
-    public func solveUpper(_ y: [Double]) -> [Double] {
-        let n = dimension
-        var x = y
-        for i in stride(from: n - 1, through: 0, by: -1) {
-            var s = x[i]
-            for k in (i + 1)..<max(n, i + 1) { s -= lower[k, i] * x[k] }
-            x[i] = s / lower[i, i]
-        }
-        return x
-    }
+    public func solveUpper(_ y: [Double]) -> [Double] { Cholesky.solveUpper(lower.entries, y) }
 
     /// Solves `A x = b`.
     ///
@@ -122,16 +84,7 @@ public struct CholeskyFactor: Sendable, Hashable {
     }
 
     /// `L v`, which maps standard normal draws to draws with covariance `A`.
-    public func multiplyLower(_ v: [Double]) -> [Double] {
-        let n = dimension
-        var r = [Double](repeating: 0, count: n)
-        for i in 0..<n {
-            var s = 0.0
-            for k in 0...i { s += lower[i, k] * v[k] }
-            r[i] = s
-        }
-        return r
-    }
+    public func multiplyLower(_ v: [Double]) -> [Double] { Cholesky.multiplyLower(lower.entries, v) }
 
     /// The matrix `A = L Lᵀ`.
     public var matrix: Matrix {

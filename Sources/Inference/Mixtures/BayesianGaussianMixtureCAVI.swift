@@ -1,10 +1,5 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#else
-import Darwin
-#endif
+internal import SystemLibC
+internal import NumericsCore
 
 /// Coordinate-ascent variational inference (CAVI) for the Bayesian mixture of Gaussians of the lecture:
 /// μₖ ~ N(0, τ²·I) for k = 1…K, zᵢ ~ Cat(π), xᵢ | zᵢ, μ ~ N(μ_zᵢ, σ²·I), with d-dimensional xᵢ (d = 1 in
@@ -166,7 +161,7 @@ public struct BayesianGaussianMixtureCAVI: Sendable {
                     }
                     let quadratic = (s2 - tau2 * s * s / denominator) / sigma2
                     let logDet = (m - 1) * log(sigma2) + log(denominator)
-                    value += -0.5 * (m * 2 * _halfLogTwoPi + logDet + quadratic)
+                    value += -0.5 * (m * 2 * MathConstants.halfLogTwoPi + logDet + quadratic)
                 }
             }
             terms.append(value)
@@ -179,7 +174,7 @@ public struct BayesianGaussianMixtureCAVI: Sendable {
             }
             if i == n { break }
         }
-        return _logSumExp(terms)
+        return LogSpace.logSumExp(terms)
     }
 }
 
@@ -223,7 +218,7 @@ public struct BayesianGaussianMixtureFit: Sendable {
                 logits[c] = (weights[c] > 0 ? log(weights[c]) : -.infinity)
                     + (dot - 0.5 * (norm + Double(d) * meanVariances[c])) / noiseVariance
             }
-            let lse = _logSumExp(logits)
+            let lse = LogSpace.logSumExp(logits)
             rows.append(logits.map { exp($0 - lse) })
         }
         responsibilities = rows
@@ -280,9 +275,9 @@ public struct BayesianGaussianMixtureFit: Sendable {
             var norm = 0.0
             for j in 0..<d { norm += means[c][j] * means[c][j] }
             // E[log p(μₖ)]
-            total += -dd * _halfLogTwoPi - 0.5 * dd * log(priorVariance) - (norm + dd * meanVariances[c]) / (2 * priorVariance)
+            total += -dd * MathConstants.halfLogTwoPi - 0.5 * dd * log(priorVariance) - (norm + dd * meanVariances[c]) / (2 * priorVariance)
             // H[q(μₖ)]
-            total += 0.5 * dd * (1 + log(meanVariances[c])) + dd * _halfLogTwoPi
+            total += 0.5 * dd * (1 + log(meanVariances[c])) + dd * MathConstants.halfLogTwoPi
         }
         for i in 0..<n {
             for c in 0..<k {
@@ -293,7 +288,7 @@ public struct BayesianGaussianMixtureFit: Sendable {
                     let v = data[i, j] - means[c][j]
                     dist += v * v
                 }
-                let expectedLogLikelihood = -dd * _halfLogTwoPi - 0.5 * dd * log(noiseVariance) - dist / (2 * noiseVariance)
+                let expectedLogLikelihood = -dd * MathConstants.halfLogTwoPi - 0.5 * dd * log(noiseVariance) - dist / (2 * noiseVariance)
                 total += phi * (log(weights[c]) + expectedLogLikelihood - log(phi))
             }
         }

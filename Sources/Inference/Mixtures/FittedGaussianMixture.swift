@@ -1,10 +1,5 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#else
-import Darwin
-#endif
+internal import SystemLibC
+internal import NumericsCore
 
 /// A Gaussian mixture fitted by `GaussianMixture.fit`: its parameters, the EM trace and the usual
 /// predictions.
@@ -173,7 +168,7 @@ public struct FittedGaussianMixture: Sendable {
         let k = state.components, d = state.dimension
         // The factors are positive definite: they were factored when the fit finished.
         let lowers = (0..<k).map { c in
-            _choleskyLower(Array(state.covariances[(c * d * d)..<((c + 1) * d * d)]), dimension: d)
+            (try? Cholesky.lower(Array(state.covariances[(c * d * d)..<((c + 1) * d * d)]), dimension: d))
                 ?? [Double](repeating: 0, count: d * d)
         }
         var values: [Double] = []

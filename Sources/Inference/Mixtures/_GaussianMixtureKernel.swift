@@ -1,12 +1,6 @@
-import Dispatch
+internal import NumericsCore
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#else
-import Darwin
-#endif
+internal import SystemLibC
 
 // The hot loop of EM for Gaussian mixtures.
 //
@@ -18,7 +12,7 @@ import Darwin
 // keeps the covariance update free of cancellation: Σₖ' = Σ rδδᵀ / nₖ − ΔΔᵀ with Δ = Σ rδ / nₖ small.
 //
 // Rows are processed four at a time, one per SIMD lane (the data is copied once per fit into blocks of
-// four rows, `_BlockedRows`), and the exponentials use a vectorised exp (`_exp4`). Blocks are grouped
+// four rows, `_BlockedRows`), and the exponentials use a vectorised exp (`SIMDMath.expNonPositive`). Blocks are grouped
 // into chunks of a fixed size; every chunk writes its own partial sums and the chunks are added in
 // order, so the result does not depend on the number of threads.
 
@@ -99,19 +93,19 @@ struct _ComponentFactors: Sendable {
                     logDetW += log(w)
                 }
             } else {
-                guard let l = _choleskyLower(sigma, dimension: d) else {
+                guard let l = try? Cholesky.lower(sigma, dimension: d) else {
                     throw InferenceError(
                         .notPositiveDefinite,
                         "\(context): the covariance of component \(c) is not positive definite; increase the regularization")
                 }
-                let w = _inverseLower(l, dimension: d)
+                let w = Cholesky.inverseLower(l, dimension: d)
                 for i in 0..<d {
                     for j in 0...i { factors.append(w[i * d + j]) }
                     logDetW += log(w[i * d + i])
                 }
             }
             let weight = state.weights[c]
-            constants.append((weight > 0 ? log(weight) : -Double.infinity) - Double(d) * _halfLogTwoPi + logDetW)
+            constants.append((weight > 0 ? log(weight) : -Double.infinity) - Double(d) * MathConstants.halfLogTwoPi + logDetW)
         }
     }
 }
@@ -191,8 +185,8 @@ func _mixturePass(
                             default: run(_AnyDimension(value: d))
                             }
                         }
-                        if parallel && chunks > 1 {
-                            DispatchQueue.concurrentPerform(iterations: chunks, execute: work)
+                        if parallel {
+                            Parallel.forEach(chunks, work)
                         } else {
                             for chunk in 0..<chunks { work(chunk) }
                         }
@@ -289,7 +283,7 @@ func _passChunk<D: _Dimension>(
         }
         var sum = _Lanes()
         for c in 0..<k {
-            let e = _exp4(logp[c] - best)
+            let e = SIMDMath.expNonPositive(logp[c] - best)
             logp[c] = e
             sum += e
         }
@@ -351,33 +345,4 @@ func _passChunk<D: _Dimension>(
             stats[i] = (v[0] + v[1]) + (v[2] + v[3])
         }
     }
-}
-
-/// eˣ for four lanes at once, for x ≤ 0 (the shifted log-probabilities of the E-step); below −708 it
-/// returns e⁻⁷⁰⁸ ≈ 3·10⁻³⁰⁸ instead of an underflowing value. Relative error about 1 ulp: x = n·ln 2 + r
-/// with |r| ≤ ½ ln 2 (Cody–Waite split of ln 2), eʳ by its Taylor series to degree 12 (truncation below
-/// 2·10⁻¹⁶), times 2ⁿ built from the exponent bits.
-@inline(__always)
-func _exp4(_ x: _Lanes) -> _Lanes {
-    let clamped = x.replacing(with: -708, where: x .< -708)
-    let shifter = _Lanes(repeating: 6_755_399_441_055_744.0)  // 1.5·2⁵²: adding it rounds to an integer
-    let t = clamped * 1.442_695_040_888_963_4 + shifter
-    let nReal = t - shifter
-    let r = (clamped - nReal * 0.693_147_180_369_123_816_49) - nReal * 1.908_214_929_270_587_700_02e-10
-    var e = _Lanes(repeating: 1.0 / 479_001_600)
-    e = e * r + 1.0 / 39_916_800
-    e = e * r + 1.0 / 3_628_800
-    e = e * r + 1.0 / 362_880
-    e = e * r + 1.0 / 40_320
-    e = e * r + 1.0 / 5_040
-    e = e * r + 1.0 / 720
-    e = e * r + 1.0 / 120
-    e = e * r + 1.0 / 24
-    e = e * r + 1.0 / 6
-    e = e * r + 0.5
-    e = e * r + 1
-    e = e * r + 1
-    let n = unsafeBitCast(t, to: SIMD4<UInt64>.self) &- unsafeBitCast(shifter, to: SIMD4<UInt64>.self)
-    let scale = unsafeBitCast((n &+ 1023) &<< 52, to: _Lanes.self)
-    return e * scale
 }

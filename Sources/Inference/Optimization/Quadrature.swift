@@ -1,10 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#else
-import Darwin
-#endif
+internal import SystemLibC
 
 /// The value of a definite integral and how far it may be off.
 public struct QuadratureResult: Sendable, Hashable, CustomStringConvertible {

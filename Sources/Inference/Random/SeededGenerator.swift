@@ -82,19 +82,7 @@ extension RandomNumberGenerator {
 
 @usableFromInline
 func _logForSampling(_ x: Double) -> Double {
-    #if canImport(Glibc)
-    return Glibc.log(x)
-    #elseif canImport(Musl)
-    return Musl.log(x)
-    #else
-    return Darwin.log(x)
-    #endif
+    SystemLibC.log(x)
 }
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#else
-import Darwin
-#endif
+internal import SystemLibC

@@ -1,4 +1,4 @@
-import Glibc
+internal import SystemLibC
 
 /// The write end of the SIGINT pipe; the signal handler may only make async-signal-safe calls.
 nonisolated(unsafe) private var sigintPipeWriteEnd: Int32 = -1

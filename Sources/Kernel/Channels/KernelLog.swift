@@ -1,4 +1,4 @@
-import Glibc
+internal import SystemLibC
 
 /// The kernel's log: one line per event on standard error, which Jupyter servers show in their own log.
 enum KernelLog {

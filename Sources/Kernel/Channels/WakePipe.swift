@@ -1,4 +1,4 @@
-import Glibc
+internal import SystemLibC
 
 /// A pipe whose read end `zmq_poll` can watch: writing one byte wakes every poller.
 final class WakePipe: @unchecked Sendable {

@@ -1,9 +1,7 @@
+import CellEngine
 import Foundation
 
 extension LibrarySymbolIndex {
-    /// The modules whose public API cells see.
-    public static let libraryModules = ["Inference", "Figures", "CellRuntime"]
-
     /// Writes the symbol graphs of the library modules with `swift-symbolgraph-extract`.
     /// - Parameters:
     ///   - swiftc: the compiler; `swift-symbolgraph-extract` is looked for beside it.
@@ -22,7 +20,7 @@ extension LibrarySymbolIndex {
             String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self)
         }
         var succeeded = true
-        for module in libraryModules {
+        for module in LibraryModules.visible {
             guard FileManager.default.fileExists(atPath: "\(moduleDirectory)/\(module).swiftmodule") else {
                 succeeded = false
                 continue
@@ -61,7 +59,7 @@ extension LibrarySymbolIndex {
             return load(directory: installed)
         }
         var stamp = 0
-        for module in libraryModules {
+        for module in LibraryModules.visible {
             let attributes = try? FileManager.default.attributesOfItem(
                 atPath: "\(moduleDirectory)/\(module).swiftmodule")
             if let date = attributes?[.modificationDate] as? Date { stamp ^= Int(date.timeIntervalSince1970 * 1000) }

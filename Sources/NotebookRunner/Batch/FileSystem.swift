@@ -1,5 +1,5 @@
 import Foundation
-import Glibc
+internal import SystemLibC
 
 /// The file operations the runner needs, with errors that name the file.
 public enum FileSystem {

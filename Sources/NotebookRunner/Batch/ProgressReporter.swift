@@ -1,5 +1,5 @@
 import CellEngine
-import Glibc
+internal import SystemLibC
 import Synchronization
 
 /// Progress on standard error: one line per finished cell and notebook when standard error is not a
@@ -20,13 +20,16 @@ public final class ProgressReporter: Sendable {
     ///   - isTerminal: whether to rewrite a status line; by default, whether standard error is a terminal.
     ///   - write: where text goes; standard error by default.
     public init(
-        enabled: Bool = true, isTerminal: Bool = isatty(2) == 1,
+        enabled: Bool = true, isTerminal: Bool = ProgressReporter.standardErrorIsTerminal,
         write: @escaping @Sendable (String) -> Void = ProgressReporter.writeToStandardError
     ) {
         self.enabled = enabled
         self.isTerminal = isTerminal
         self.write = write
     }
+
+    /// Whether standard error is a terminal (the default of `isTerminal`).
+    public static var standardErrorIsTerminal: Bool { isatty(2) == 1 }
 
     /// Prints a permanent line (clearing the status line first on a terminal).
     public func line(_ text: String) {

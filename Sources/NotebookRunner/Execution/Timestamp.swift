@@ -1,4 +1,4 @@
-import Glibc
+internal import SystemLibC
 
 /// Wall-clock time stamps in the ISO 8601 form nbclient writes (`2025-01-31T12:34:56.789012Z`).
 enum Timestamp {

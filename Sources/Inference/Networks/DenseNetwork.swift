@@ -1,3 +1,5 @@
+internal import NumericsCore
+
 /// A fully connected feed-forward network: a stack of affine layers, each followed by an activation.
 ///
 /// Layer `l` maps a row x (length `inputCount`) to `activation(x·W + b)`, with W stored row-major as
@@ -10,6 +12,7 @@
 /// (no per-operation closures or tape allocation), works in release builds and notebook cells
 /// without an experimental compiler feature, and lets every gradient be checked against central
 /// finite differences (see `NetworkGradientTests`).
+
 public struct DenseNetwork: Sendable, Hashable {
     /// The shape of one layer and where its parameters live in `parameters`.
     public struct Layer: Sendable, Hashable {
@@ -110,8 +113,8 @@ public struct DenseNetwork: Sendable, Hashable {
     /// - Returns: one output row per input row.
     /// - Throws: `InferenceError` when a row has the wrong length or a non-finite entry.
     public func apply(_ inputs: [[Double]]) throws -> [[Double]] {
-        let flat = try _amFlatten(inputs, width: inputCount, what: "network input")
-        let workspace = _AmNetworkWorkspace(layers: layers, capacity: max(inputs.count, 1))
+        let flat = try InputChecks.flatten(inputs, width: inputCount, what: "network input")
+        let workspace = NetworkWorkspace(layers: layers, capacity: max(inputs.count, 1))
         parameters.withUnsafeBufferPointer { p in
             flat.withUnsafeBufferPointer { x in
                 workspace.forward(parameters: p.baseAddress!, input: x.baseAddress!, rows: inputs.count)
@@ -136,10 +139,10 @@ public struct DenseNetwork: Sendable, Hashable {
             throw InferenceError(
                 .dimensionMismatch, "\(inputs.count) input rows but \(outputCotangents.count) cotangent rows")
         }
-        let x = try _amFlatten(inputs, width: inputCount, what: "network input")
-        let g = try _amFlatten(outputCotangents, width: outputCount, what: "output cotangent")
+        let x = try InputChecks.flatten(inputs, width: inputCount, what: "network input")
+        let g = try InputChecks.flatten(outputCotangents, width: outputCount, what: "output cotangent")
         let rows = inputs.count
-        let workspace = _AmNetworkWorkspace(layers: layers, capacity: max(rows, 1))
+        let workspace = NetworkWorkspace(layers: layers, capacity: max(rows, 1))
         var parameterGradient = [Double](repeating: 0, count: parameterCount)
         var inputGradient = [Double](repeating: 0, count: rows * inputCount)
         parameters.withUnsafeBufferPointer { p in
@@ -185,41 +188,11 @@ public struct DenseNetwork: Sendable, Hashable {
     }
 }
 
-/// Checks that every row has `width` finite entries (the checks and messages of `_amFlatten`,
-/// without the copy).
-func _amValidateRows(_ rows: [[Double]], width: Int, what: String) throws {
-    for (r, row) in rows.enumerated() {
-        guard row.count == width else {
-            throw InferenceError(.dimensionMismatch, "\(what) row \(r) has \(row.count) entries, expected \(width)")
-        }
-        // A branch-free scan first (it vectorises; `train` validates its whole data set on every
-        // call), then the search for the offending column only in a bad row.
-        let exponentMask: UInt64 = 0x7FF0_0000_0000_0000
-        let allFinite = row.withUnsafeBufferPointer { values -> Bool in
-            var exponentAllOnes: UInt64 = 0
-            for value in values { exponentAllOnes |= (value.bitPattern & exponentMask) == exponentMask ? 1 : 0 }
-            return exponentAllOnes == 0
-        }
-        if !allFinite, let c = row.firstIndex(where: { !$0.isFinite }) {
-            throw InferenceError(.invalidInput, "\(what) row \(r), column \(c) is \(row[c])")
-        }
-    }
-}
-
-/// Rows of equal width flattened row-major, after checking widths and finiteness.
-func _amFlatten(_ rows: [[Double]], width: Int, what: String) throws -> [Double] {
-    try _amValidateRows(rows, width: width, what: what)
-    var flat: [Double] = []
-    flat.reserveCapacity(rows.count * width)
-    for row in rows { flat.append(contentsOf: row) }
-    return flat
-}
-
 /// Activations and scratch space for forward and backward passes over up to `capacity` rows.
 ///
 /// One workspace belongs to one thread at a time; the buffers are allocated once and reused for
 /// every minibatch.
-final class _AmNetworkWorkspace {
+final class NetworkWorkspace {
     let layers: [DenseNetwork.Layer]
     let capacity: Int
     let outputs: [UnsafeMutablePointer<Double>]
@@ -255,8 +228,8 @@ final class _AmNetworkWorkspace {
             for r in 0..<rows {
                 (y + r * n).update(from: bias, count: n)
             }
-            _amMatMul(x, parameters + layer.parameterOffset, y, n: rows, k: layer.inputCount, m: n, accumulate: true)
-            _amApplyActivation(layer.activation, y, count: rows * n)
+            DenseKernels.matMul(x, parameters + layer.parameterOffset, y, n: rows, k: layer.inputCount, m: n, accumulate: true)
+            layer.activation.applyInPlace(y, count: rows * n)
             x = UnsafePointer(y)
         }
     }
@@ -288,20 +261,20 @@ final class _AmNetworkWorkspace {
             let n = layer.outputCount
             let weights = parameters + layer.parameterOffset
             if let g = parameterGradient {
-                _amMatMulTN(x, delta, g + layer.parameterOffset, rows: rows, n: layer.inputCount, m: n)
-                _amColumnSums(delta, g + layer.biasOffset, rows: rows, columns: n)
+                DenseKernels.matMulTN(x, delta, g + layer.parameterOffset, rows: rows, n: layer.inputCount, m: n)
+                DenseKernels.columnSums(delta, g + layer.biasOffset, rows: rows, columns: n)
             }
             // δ·Wᵀ, from the prepared Wᵀ when there is one.
             func inputProduct(_ out: UnsafeMutablePointer<Double>) {
                 if let t = transposedWeights {
-                    _amMatMul(delta, t + layer.parameterOffset, out, n: rows, k: n, m: layer.inputCount, accumulate: false)
+                    DenseKernels.matMul(delta, t + layer.parameterOffset, out, n: rows, k: n, m: layer.inputCount, accumulate: false)
                 } else {
-                    _amMatMulNT(delta, weights, out, n: rows, k: n, m: layer.inputCount)
+                    DenseKernels.matMulNT(delta, weights, out, n: rows, k: n, m: layer.inputCount)
                 }
             }
             if l > 0 {
                 inputProduct(other)
-                _amMultiplyByDerivative(layers[l - 1].activation, other, output: outputs[l - 1], count: rows * layer.inputCount)
+                layers[l - 1].activation.multiplyByDerivative(other, output: outputs[l - 1], count: rows * layer.inputCount)
                 swap(&delta, &other)
             } else if let gi = inputGradient {
                 inputProduct(gi)

@@ -1,10 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#else
-import Darwin
-#endif
+internal import SystemLibC
 
 /// Monte Carlo estimators of ∇L[q], the gradient of the ELBO of one x with respect to the mean and
 /// log standard deviation of a diagonal Gaussian q. All three are unbiased; they differ in variance.
@@ -56,14 +50,14 @@ extension VAE {
         _ x: [Double], q: VariationalParameters, estimator: ELBOGradientEstimator, samples: Int,
         generator: inout SeededGenerator
     ) throws -> [Double] {
-        try _amCheckRow(x, width: dataDimension, what: "x")
-        try _amCheckQ(q, latentDimension: latentDimension)
+        try InputChecks.checkRow(x, width: dataDimension, what: "x")
+        try InputChecks.checkVariational(q, latentDimension: latentDimension)
         let minimum = estimator == .scoreFunctionWithBaseline ? 2 : 1
         guard samples >= minimum else {
             throw InferenceError(.invalidInput, "\(estimator) needs at least \(minimum) samples, got \(samples)")
         }
-        let workspace = _AmVAEWorkspace(vae: self, capacity: samples)
-        return _gradientEstimate(workspace, _AmVAEParameters(self), x: x, q: q, estimator: estimator, samples: samples, generator: &generator)
+        let workspace = VAEWorkspace(vae: self, capacity: samples)
+        return _gradientEstimate(workspace, VAEParameterSnapshot(self), x: x, q: q, estimator: estimator, samples: samples, generator: &generator)
     }
 
     /// Repeats a gradient estimator to measure its mean and variance.
@@ -85,8 +79,8 @@ extension VAE {
             throw InferenceError(.invalidInput, "measuring a variance needs at least 2 repetitions, got \(repetitions)")
         }
         _ = try elboGradient(x, q: q, estimator: estimator, samples: samples, generator: &generator)  // validates
-        let workspace = _AmVAEWorkspace(vae: self, capacity: samples)
-        let parameters = _AmVAEParameters(self)
+        let workspace = VAEWorkspace(vae: self, capacity: samples)
+        let parameters = VAEParameterSnapshot(self)
         let width = 2 * latentDimension
         var sum = [Double](repeating: 0, count: width)
         var sumSquares = [Double](repeating: 0, count: width)
@@ -106,7 +100,7 @@ extension VAE {
     }
 
     func _gradientEstimate(
-        _ workspace: _AmVAEWorkspace, _ parameters: _AmVAEParameters, x: [Double], q: VariationalParameters,
+        _ workspace: VAEWorkspace, _ parameters: VAEParameterSnapshot, x: [Double], q: VariationalParameters,
         estimator: ELBOGradientEstimator, samples: Int, generator: inout SeededGenerator
     ) -> [Double] {
         let l = latentDimension

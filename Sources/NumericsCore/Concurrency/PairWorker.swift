@@ -1,4 +1,4 @@
-// A second thread for the training loop's two-shard minibatch steps.
+// A second thread for the VAE training loop's two-shard minibatch steps.
 //
 // A step on the digits takes 50–150 µs. Handing its second shard to the shared thread pool
 // (`DispatchQueue.concurrentPerform`) wakes a sleeping thread each time — a futex wake-up and a
@@ -11,28 +11,25 @@
 // run starts on its creator's core, and the scheduler may take milliseconds to move a thread that
 // never sleeps, so both would share one core for a whole short epoch; a pooled worker that slept
 // is woken onto an idle core instead.
-@_implementationOnly import CInferenceKernels
+internal import WideKernels
 import Synchronization
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#else
-import Darwin
-#endif
+internal import SystemLibC
 
-final class _AmPairWorker: @unchecked Sendable {
+/// A second thread for a loop that splits each short step in two halves: `run(_:_:)` runs one half here
+/// and the other on the worker, and returns when both are done. Get one with `acquire()` and give it
+/// back with `release(_:)`.
+public final class PairWorker: @unchecked Sendable {
     /// Idle workers, kept for the next training run.
-    private static let pool = Mutex<[_AmPairWorker]>([])
+    private static let pool = Mutex<[PairWorker]>([])
 
     /// A worker from the pool, or a new one.
-    static func acquire() -> _AmPairWorker {
-        pool.withLock { $0.popLast() } ?? _AmPairWorker()
+    public static func acquire() -> PairWorker {
+        pool.withLock { $0.popLast() } ?? PairWorker()
     }
 
     /// Gives a worker back to the pool once its training run is over.
-    static func release(_ worker: _AmPairWorker) {
+    public static func release(_ worker: PairWorker) {
         pool.withLock { $0.append(worker) }
     }
 
@@ -61,18 +58,14 @@ final class _AmPairWorker: @unchecked Sendable {
         let context = Unmanaged.passRetained(self).toOpaque()
         var handle = pthread_t()
         let status = pthread_create(&handle, nil, { raw in
-            #if canImport(Darwin)
-            let worker = Unmanaged<_AmPairWorker>.fromOpaque(raw).takeRetainedValue()
-            #else
-            let worker = Unmanaged<_AmPairWorker>.fromOpaque(raw!).takeRetainedValue()
-            #endif
+            let worker = Unmanaged<PairWorker>.fromOpaque(raw!).takeRetainedValue()
             worker.loop()
             return nil
         }, context)
         if status == 0 {
             thread = handle
         } else {
-            Unmanaged<_AmPairWorker>.fromOpaque(context).release()
+            Unmanaged<PairWorker>.fromOpaque(context).release()
         }
     }
 
@@ -83,7 +76,7 @@ final class _AmPairWorker: @unchecked Sendable {
 
     /// Runs `other` on the worker and `here` on the calling thread, and returns when both are done.
     /// Without a worker thread (creation failed) both run here, one after the other.
-    func run(_ here: () -> Void, _ other: () -> Void) {
+    public func run(_ here: () -> Void, _ other: () -> Void) {
         guard thread != nil else {
             here()
             other()
@@ -110,7 +103,7 @@ final class _AmPairWorker: @unchecked Sendable {
 
     /// Stops and joins the thread (unused by the training loop, which returns workers to the pool;
     /// kept for tests).
-    func stop() {
+    public func stop() {
         guard let thread else { return }
         state.store(State.stopping.rawValue, ordering: .releasing)
         pthread_mutex_lock(&mutex)
@@ -164,7 +157,7 @@ final class _AmPairWorker: @unchecked Sendable {
         }
     }
 
-    private static func currentCPU() -> Int { Int(cik_current_cpu()) }
+    private static func currentCPU() -> Int { AVXKernels.currentCPU() }
 
     /// If this thread runs on the caller's core, moves it to another allowed core.
     ///
@@ -173,7 +166,7 @@ final class _AmPairWorker: @unchecked Sendable {
     /// thread (seen after the benchmark's NumPy runs: wall ≈ CPU time, 1.5–2× slower).
     private func moveOffPosterCPU() {
         let poster = posterCPU.load(ordering: .relaxed)
-        if poster >= 0 { cik_move_off_cpu(Int32(poster)) }
+        if poster >= 0 { AVXKernels.moveOffCPU(poster) }
     }
 
     private static func now() -> UInt64 {

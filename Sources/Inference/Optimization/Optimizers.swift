@@ -1,10 +1,5 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#else
-import Darwin
-#endif
+internal import SystemLibC
+internal import NumericsCore
 
 /// A first-order method that moves a parameter vector against the gradient of a loss.
 public protocol GradientOptimizer: Sendable {
@@ -48,51 +43,16 @@ public struct AdamOptimizer: GradientOptimizer, Hashable {
         stepCount += 1
         let c1 = 1 - pow(beta1, Double(stepCount))
         let c2 = 1 - pow(beta2, Double(stepCount))
-        let b1 = SIMD2<Double>(repeating: beta1)
-        let b2 = SIMD2<Double>(repeating: beta2)
-        let a1 = SIMD2<Double>(repeating: 1 - beta1)
-        let a2 = SIMD2<Double>(repeating: 1 - beta2)
         // α m̂ / (√v̂ + ε) = (α / c₁) m / (√v / √c₂ + ε).
-        let stepScale = SIMD2<Double>(repeating: learningRate / c1)
-        let rootScale = SIMD2<Double>(repeating: 1 / c2.squareRoot())
-        let eps = SIMD2<Double>(repeating: epsilon)
-        let path = _amKernelPath
+        let stepScale = learningRate / c1
+        let rootScale = 1 / c2.squareRoot()
         firstMoment.withUnsafeMutableBufferPointer { m in
             secondMoment.withUnsafeMutableBufferPointer { v in
                 parameters.withUnsafeMutableBufferPointer { p in
                     gradient.withUnsafeBufferPointer { g in
-                        if path != .portable {
-                            _amAdamWide(
-                                path, p.baseAddress!, m.baseAddress!, v.baseAddress!, g.baseAddress!, count: p.count,
-                                beta1: beta1, beta2: beta2, stepScale: stepScale[0], rootScale: rootScale[0],
-                                epsilon: epsilon)
-                            return
-                        }
-                        let count = p.count
-                        let mr = UnsafeMutableRawPointer(m.baseAddress!)
-                        let vr = UnsafeMutableRawPointer(v.baseAddress!)
-                        let pr = UnsafeMutableRawPointer(p.baseAddress!)
-                        let gr = UnsafeRawPointer(g.baseAddress!)
-                        var i = 0
-                        while i + 2 <= count {
-                            let offset = i &* 8
-                            let gi = gr.loadUnaligned(fromByteOffset: offset, as: SIMD2<Double>.self)
-                            let mi = b1 * mr.loadUnaligned(fromByteOffset: offset, as: SIMD2<Double>.self) + a1 * gi
-                            let vi = b2 * vr.loadUnaligned(fromByteOffset: offset, as: SIMD2<Double>.self) + a2 * gi * gi
-                            mr.storeBytes(of: mi, toByteOffset: offset, as: SIMD2<Double>.self)
-                            vr.storeBytes(of: vi, toByteOffset: offset, as: SIMD2<Double>.self)
-                            let pi = pr.loadUnaligned(fromByteOffset: offset, as: SIMD2<Double>.self)
-                            let update = stepScale * mi / (vi.squareRoot() * rootScale + eps)
-                            pr.storeBytes(of: pi - update, toByteOffset: offset, as: SIMD2<Double>.self)
-                            i += 2
-                        }
-                        while i < count {
-                            let gi = g[i]
-                            m[i] = beta1 * m[i] + (1 - beta1) * gi
-                            v[i] = beta2 * v[i] + (1 - beta2) * gi * gi
-                            p[i] -= stepScale[0] * m[i] / (v[i].squareRoot() * rootScale[0] + epsilon)
-                            i += 1
-                        }
+                        DenseKernels.adam(
+                            p.baseAddress!, m.baseAddress!, v.baseAddress!, g.baseAddress!, count: p.count,
+                            beta1: beta1, beta2: beta2, stepScale: stepScale, rootScale: rootScale, epsilon: epsilon)
                     }
                 }
             }

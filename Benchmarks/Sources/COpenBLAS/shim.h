@@ -1,0 +1,3 @@
+// OpenBLAS's CBLAS interface, for DenseBenchmark only (Debian libopenblas-dev). The main package does
+// not use a BLAS.
+#include <cblas.h>
