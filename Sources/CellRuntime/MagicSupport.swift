@@ -1,12 +1,6 @@
 internal import WorkerProtocol
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#else
-import Darwin
-#endif
+internal import SystemLibC
 
 // What the code the engine generates for magics calls (see CellEngine's Magics folder). The `_` prefix says
 // "not API": a student's cell has no reason to call these.

@@ -1,12 +1,6 @@
 internal import WorkerProtocol
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#else
-import Darwin
-#endif
+internal import SystemLibC
 
 /// Runs the argument (`!command`) with `/bin/sh -c` in the worker's working folder and environment.
 ///
