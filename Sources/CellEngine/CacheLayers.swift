@@ -44,14 +44,17 @@ final class CacheLayers: @unchecked Sendable {
     let shared: [Layer]
     /// The private temporary folder standing in for an unwritable cache; removed with this object.
     private let temporaryRoot: URL?
-    private let lock = NSLock()
-    /// Entries checked in this session, by layer root and name: `true` sound, `false` damaged.
-    private var checked: [String: Bool] = [:]
-    private var saidOver = false
-    private var _notes: [String] = []
+    /// What this session learnt about its caches, behind one lock.
+    private struct Findings {
+        /// Entries checked in this session, by layer root and name: `true` sound, `false` damaged.
+        var checked: [String: Bool] = [:]
+        var saidOver = false
+        var notes: [String] = []
+    }
+    private let findings = Mutex(Findings())
 
     /// What this session had to say about its caches, in order.
-    var notes: [String] { lock.withLock { _notes } }
+    var notes: [String] { findings.withLock { $0.notes } }
 
     /// The folders compiled cells' modules are looked up in, the user's first.
     var moduleFolders: [String] { ([writable] + shared).map(\.modules.path) }
@@ -139,7 +142,7 @@ final class CacheLayers: @unchecked Sendable {
             unlink(temporary)
             throw EngineError("cannot write the manifest \(layer.manifest(name)): \(String(cString: strerror(errno)))")
         }
-        lock.withLock { checked[layer.root.path + "/" + name] = true }
+        findings.withLock { $0.checked[layer.root.path + "/" + name] = true }
         return entry
     }
 
@@ -151,9 +154,9 @@ final class CacheLayers: @unchecked Sendable {
         let eviction = CacheEviction(root: writable.root, limit: limit, protectedAge: protectedAge)
         eviction.evict(keeping: held)
         let total = eviction.entries().total
-        let first = lock.withLock { () -> Bool in
-            defer { saidOver = saidOver || total > limit }
-            return total > limit && !saidOver
+        let first = findings.withLock { found -> Bool in
+            defer { found.saidOver = found.saidOver || total > limit }
+            return total > limit && !found.saidOver
         }
         if first {
             say(
@@ -167,10 +170,10 @@ final class CacheLayers: @unchecked Sendable {
     private func sound(_ name: String, in layer: Layer, quiet: Bool = false) -> Entry? {
         let id = layer.root.path + "/" + name
         let entry = Entry(library: layer.library(name), module: layer.module(name))
-        if let known = lock.withLock({ checked[id] }) { return known ? entry : nil }
+        if let known = findings.withLock({ $0.checked[id] }) { return known ? entry : nil }
         guard let text = try? String(contentsOfFile: layer.manifest(name), encoding: .utf8) else { return nil }
         let problem = Manifest.problem(text, name: name, layer: layer)
-        lock.withLock { checked[id] = problem == nil }
+        findings.withLock { $0.checked[id] = problem == nil }
         if let problem, !quiet {
             let which = layer == writable ? "build cache \(layer.root.path)" : "shared build cache \(layer.root.path)"
             say("\(which): entry \(name) is not used, \(problem); the cell is compiled instead")
@@ -179,7 +182,7 @@ final class CacheLayers: @unchecked Sendable {
     }
 
     private func forget(_ name: String, in layer: Layer) {
-        _ = lock.withLock { checked.removeValue(forKey: layer.root.path + "/" + name) }
+        _ = findings.withLock { $0.checked.removeValue(forKey: layer.root.path + "/" + name) }
     }
 
     /// Why the folder cannot serve as a writable cache, or `nil`.
@@ -236,7 +239,7 @@ final class CacheLayers: @unchecked Sendable {
     private static let said = Mutex<Set<String>>([])
 
     private func say(_ note: String) {
-        lock.withLock { _notes.append(note) }
+        findings.withLock { $0.notes.append(note) }
         let first = CacheLayers.said.withLock { $0.insert(note).inserted }
         guard first else { return }
         let bytes = Array("[swift-inference] \(note)\n".utf8)

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Synchronization
 internal import SystemLibC
 
 /// Compiles cells into shared libraries, with a cache keyed by content.
@@ -218,17 +219,16 @@ final class CellCompiler: @unchecked Sendable {
 }
 
 /// Works a recipe out once, on first use.
-private final class RecipeBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var state: CompileRecipe?? = .none
+private final class RecipeBox: Sendable {
+    private let state = Mutex<CompileRecipe??>(.none)
 
     func recipe(_ derive: () -> CompileRecipe?) -> CompileRecipe? {
-        lock.lock()
-        defer { lock.unlock() }
-        if case .some(let known) = state { return known }
-        let derived = derive()
-        state = .some(derived)
-        return derived
+        state.withLock { state in
+            if case .some(let known) = state { return known }
+            let derived = derive()
+            state = .some(derived)
+            return derived
+        }
     }
 }
 

@@ -1,21 +1,16 @@
 import Foundation
+import Synchronization
 
 /// What the Swift compiler says about itself, asked once per compiler per process: the engine keys its
 /// cache on it, and the kernel and the runner report the version in `language_info`.
 public enum Toolchain {
-    private static let lock = NSLock()
-    nonisolated(unsafe) private static var answers: [String: String] = [:]
+    private static let answers = Mutex<[String: String]>([:])
 
     /// The full text `swiftc --version` prints, or `nil` when the compiler cannot be run.
     public static func versionText(swiftc: String) -> String? {
-        lock.lock()
-        let known = answers[swiftc]
-        lock.unlock()
-        if let known { return known }
+        if let known = answers.withLock({ $0[swiftc] }) { return known }
         guard let result = try? ProcessRunner.run(swiftc, ["--version"]), result.status == 0 else { return nil }
-        lock.lock()
-        answers[swiftc] = result.output
-        lock.unlock()
+        answers.withLock { $0[swiftc] = result.output }
         return result.output
     }
 

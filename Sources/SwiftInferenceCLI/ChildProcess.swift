@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Runs a helper program (Python, `jupyter`, an installed kernel binary) for `install` and `doctor`, with a
 /// time limit, collecting standard output and error together.
@@ -55,19 +56,10 @@ enum ChildProcess {
         return Result(status: status, output: String(decoding: collected.get(), as: UTF8.self), timedOut: timedOut)
     }
 
-    private final class OutputBox: @unchecked Sendable {
-        private let lock = NSLock()
-        private var data = Data()
+    private final class OutputBox: Sendable {
+        private let data = Mutex(Data())
         let done = DispatchSemaphore(value: 0)
-        func set(_ value: Data) {
-            lock.lock()
-            data = value
-            lock.unlock()
-        }
-        func get() -> Data {
-            lock.lock()
-            defer { lock.unlock() }
-            return data
-        }
+        func set(_ value: Data) { data.withLock { $0 = value } }
+        func get() -> Data { data.withLock { $0 } }
     }
 }
