@@ -104,7 +104,8 @@ extension CellSession {
 
     private static func installFailure(_ failure: PackageBuilder.Failure) -> CellFailure {
         var traceback = ["InstallError: \(failure.message)"]
-        traceback += failure.details.filter { $0 != failure.message && PackageBuilder.withoutPrefix($0) != failure.message }
+        // SwiftPM's error lines as it wrote them (with the file and line of a compile error).
+        traceback += failure.details.filter { $0 != failure.message }
         traceback.append("Nothing was installed; the session's variables and definitions are unchanged.")
         return CellFailure(kind: .compileError, name: "InstallError", message: failure.message, traceback: traceback)
     }
