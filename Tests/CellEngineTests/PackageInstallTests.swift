@@ -31,6 +31,8 @@ import Testing
             write("Broken/Package.swift", Self.manifest(name: "Broken"))
             write("Broken/Sources/Broken/Broken.swift", "public func answer() -> Int {\n    return \"forty-two\"\n}\n")
             write("NotAPackage/README.md", "no manifest here\n")
+            write("Racer/Package.swift", Self.manifest(name: "Racer"))
+            write("Racer/Sources/Racer/Racer.swift", "public let lap = 7\n")
         }
 
         static func manifest(name: String) -> String {
@@ -187,6 +189,73 @@ import Testing
         #expect(CellSession.magicListing.contains("%install .package(path: \"…\") <Product>"))
         let unknown = CellSession.unknownMagic(MagicLine("%instal x", line: 1)!)
         #expect(unknown.message.contains("%install"))
+    }
+
+    @Test func twoKernelsInstallingAtOnceBuildOnce() throws {
+        let sessions = [try Self.fixtures.session(), try Self.fixtures.session()]
+        let line = #"%install .package(path: "\#(Self.fixtures.path("Racer"))") Racer"#
+        let outputs = LockedBox<[String]>([])
+        let finished = DispatchSemaphore(value: 0)
+        for session in sessions {
+            Thread {
+                let (result, output) = session.run(line)
+                if case .failure(let failure) = result { Issue.record("install failed: \(failure.traceback)") }
+                outputs.value.append(output.stdout)
+                finished.signal()
+            }.start()
+        }
+        for _ in sessions { #expect(finished.wait(timeout: .now() + 600) == .success) }
+        let texts = outputs.value
+        #expect(texts.filter { $0.contains("Built in") }.count == 1, "\(texts)")
+        #expect(texts.filter { $0.contains("Found in the package cache") }.count == 1, "\(texts)")
+        for session in sessions { #expect(session.value("import Racer\nlap * 6") == "42") }
+    }
+
+    @Test func aHalfWrittenOrDamagedEntryIsNeverTakenForABuild() throws {
+        let session = try Self.fixtures.session()
+        #expect(throws: Never.self) { try session.run(greeter).0.get() }
+        let package = try #require(session.installedPackages.first)
+        let entry = URL(fileURLWithPath: package.libraryDirectory).deletingLastPathComponent()
+        let builder = PackageBuilder(root: entry.deletingLastPathComponent(), swiftc: try testConfiguration().swiftc)
+        #expect(throws: Never.self) { try builder.load(entry: entry, key: package.key) }
+
+        // One byte of the library changed: its SHA-256 no longer matches the record.
+        let copy = try Data(contentsOf: URL(fileURLWithPath: package.library))
+        var damaged = copy
+        damaged[damaged.count / 2] ^= 0xff
+        try damaged.write(to: URL(fileURLWithPath: package.library), options: .atomic)  // a new file: the loaded one stays mapped
+        #expect(throws: PackageBuilder.Failure.self) { try builder.load(entry: entry, key: package.key) }
+        try copy.write(to: URL(fileURLWithPath: package.library), options: .atomic)
+
+        // No record (a build cut short before its last step): a new kernel builds it again.
+        try FileManager.default.removeItem(at: entry.appendingPathComponent(PackageBuilder.recordName))
+        let other = try Self.fixtures.session()
+        let (result, output) = other.run(greeter)
+        #expect(throws: Never.self) { try result.get() }
+        #expect(output.stdout.contains("Built in"), "\(output.stdout)")
+        #expect(throws: Never.self) { try builder.load(entry: entry, key: package.key) }
+        #expect(other.value("import Greeter\ngreet(\"rebuilt\")") == "\"Hello, rebuilt!\"")
+    }
+
+    @Test func aLockHeldTooLongIsAClearError() throws {
+        let path = Self.fixtures.folder.appendingPathComponent("held.lock").path
+        let holder = try FileLock(path: path)
+        try holder.lock(limit: .seconds(5))
+        let waiter = try FileLock(path: path)
+        var waited = false
+        let clock = ContinuousClock()
+        let started = clock.now
+        do throws(PackageBuilder.Failure) {
+            try waiter.lock(limit: .milliseconds(300), onWait: { waited = true })
+            Issue.record("took a lock someone else holds")
+        } catch {
+            #expect(error.message.contains("held \(path) for longer than"), "\(error.message)")
+        }
+        #expect(waited)
+        #expect(clock.now - started >= .milliseconds(300))
+        holder.unlock()
+        try waiter.lock(limit: .seconds(5))
+        waiter.unlock()
     }
 
     private func failureKey(_ path: String, _ product: String) throws -> String {
