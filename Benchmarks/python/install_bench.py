@@ -14,6 +14,10 @@ SwiftPM really builds it), then:
 The kernelspec is installed into a temporary prefix from the executable (as the e2e tests do), and the
 build cache is a temporary folder, so the user's own set-up is neither read nor changed. Prints the
 median of the runs and every run's figures.
+
+Measured on the 2-core development machine while other builds ran (load ≈ 4), 5 runs: first install
+2.02–2.61 s (median 2.39 s), second kernel 0.008 s (median): a cache hit hashes the package's folder,
+checks the record's SHA-256s and loads the link cell from the cell cache; no compiler or SwiftPM runs.
 """
 from __future__ import annotations
 

@@ -31,6 +31,8 @@ import Testing
             write("Broken/Package.swift", Self.manifest(name: "Broken"))
             write("Broken/Sources/Broken/Broken.swift", "public func answer() -> Int {\n    return \"forty-two\"\n}\n")
             write("NotAPackage/README.md", "no manifest here\n")
+            write("Halted/Package.swift", Self.manifest(name: "Halted"))
+            write("Halted/Sources/Halted/Halted.swift", "public let halted = true\n")
             write("Racer/Package.swift", Self.manifest(name: "Racer"))
             write("Racer/Sources/Racer/Racer.swift", "public let lap = 7\n")
         }
@@ -235,6 +237,32 @@ import Testing
         #expect(output.stdout.contains("Built in"), "\(output.stdout)")
         #expect(throws: Never.self) { try builder.load(entry: entry, key: package.key) }
         #expect(other.value("import Greeter\ngreet(\"rebuilt\")") == "\"Hello, rebuilt!\"")
+    }
+
+    @Test func anInterruptStopsTheBuildAndKeepsTheSession() throws {
+        let session = try Self.fixtures.session()
+        #expect(session.value("let untouched = 3") == nil)
+        let interrupted = LockedBox(false)
+        let recorder = Recorder()
+        let line = #"%install .package(path: "\#(Self.fixtures.path("Halted"))") Halted"#
+        // Interrupted once SwiftPM has said something: the build is under way.
+        let result = session.execute(line, onEvent: { event in
+            recorder.record(event)
+            if case .stream(_, let text) = event, !text.hasPrefix("Installing"), !interrupted.value {
+                interrupted.value = true
+                session.interrupt()
+            }
+        })
+        #expect(interrupted.value)
+        let failure = try #require(failureOf(result))
+        #expect(failure.kind == .interrupted, "\(failure)")
+        #expect(failure.message == "the package build was interrupted")
+        #expect(!recorder.stdout.contains("Build of product"), "\(recorder.stdout)")
+        #expect(session.value("untouched") == "3")
+        #expect(session.installedPackages.isEmpty)
+        let entry = URL(fileURLWithPath: Self.fixtures.cache).appendingPathComponent("packages")
+            .appendingPathComponent(try failureKey(Self.fixtures.path("Halted"), "Halted"))
+        #expect(!FileManager.default.fileExists(atPath: entry.path))
     }
 
     @Test func aLockHeldTooLongIsAClearError() throws {

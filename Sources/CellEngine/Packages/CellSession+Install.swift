@@ -107,7 +107,7 @@ extension CellSession {
         // SwiftPM's error lines as it wrote them (with the file and line of a compile error).
         traceback += failure.details.filter { $0 != failure.message }
         traceback.append("Nothing was installed; the session's variables and definitions are unchanged.")
-        return CellFailure(kind: .compileError, name: "InstallError", message: failure.message, traceback: traceback)
+        return CellFailure(kind: failure.kind, name: "InstallError", message: failure.message, traceback: traceback)
     }
 
     private static func seconds(_ duration: Duration) -> String {

@@ -42,9 +42,12 @@ final class FileLock {
             }
             if clock.now >= deadline {
                 throw PackageBuilder.Failure(
-                    message: "another kernel held \(path) for longer than \(limit) (a build that hangs?); try again, or end that kernel")
+                    message: "another kernel held \(path) for longer than \(limit) (a build that hangs?); try again, or end that kernel",
+                    kind: .timedOut)
             }
-            if stop?() == true { throw PackageBuilder.Failure(message: "interrupted while waiting for another kernel's build") }
+            if stop?() == true {
+                throw PackageBuilder.Failure(message: "interrupted while waiting for another kernel's build", kind: .interrupted)
+            }
             usleep(100_000)
         }
         held = true

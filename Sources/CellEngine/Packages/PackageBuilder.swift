@@ -44,6 +44,8 @@ struct PackageBuilder {
     struct Failure: Error, Equatable {
         var message: String
         var details: [String] = []
+        /// `.interrupted` or `.timedOut` when the build or the wait was stopped; else `.compileError`.
+        var kind: CellFailure.Kind = .compileError
     }
 
     /// What the record says about a finished entry.
@@ -124,8 +126,8 @@ struct PackageBuilder {
             }
         } catch let stopped as ProcessRunner.Stopped {
             throw stopped.timedOut
-                ? Failure(message: "swift build took longer than \(buildLimit) and was stopped")
-                : Failure(message: "the package build was interrupted")
+                ? Failure(message: "swift build took longer than \(buildLimit) and was stopped", kind: .timedOut)
+                : Failure(message: "the package build was interrupted", kind: .interrupted)
         } catch {
             throw Failure(message: "cannot run \(tool.executable): \(error)")
         }
