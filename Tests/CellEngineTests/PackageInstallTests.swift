@@ -112,8 +112,11 @@ import Testing
 
     @Test func installingTwiceIsHarmless() throws {
         let session = try Self.fixtures.session()
-        #expect(throws: Never.self) { try session.run(greeter).0.get() }
-        #expect(session.value("import Greeter\nlet first = greet(\"one\")") == nil)
+        // A relative path starts in the cells' folder; the Swift after the magic line already sees the package.
+        #expect(throws: Never.self) { try session.run("%cd \(Self.fixtures.folder.path)").0.get() }
+        let (installed, log) = session.run("%install .package(path: \"./Greeter/\") Greeter\nimport Greeter\nlet first = greet(\"one\")")
+        #expect(throws: Never.self, "\(log.stdout)") { try installed.get() }
+        #expect(log.stdout.contains("Installing Greeter from .package(path: \"\(Self.fixtures.path("Greeter"))\")"), "\(log.stdout)")
         let (again, output) = session.run(greeter)
         #expect(throws: Never.self) { try again.get() }
         #expect(output.stdout.contains("is already installed in this session"), "\(output.stdout)")
