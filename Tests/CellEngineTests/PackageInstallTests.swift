@@ -19,6 +19,8 @@ import Testing
             folder = FileManager.default.temporaryDirectory.appendingPathComponent("swinf-packages-\(getpid())")
             cache = folder.appendingPathComponent("cache").path
             try? FileManager.default.removeItem(at: folder)
+            // The packages, their builds and the cache go when the test process ends.
+            atexit { try? FileManager.default.removeItem(at: PackageInstallTests.fixtures.folder) }
             write("Greeter/Package.swift", Self.manifest(name: "Greeter"))
             write("Greeter/Sources/Greeter/Greeter.swift", """
                 public func greet(_ name: String) -> String { "Hello, \\(name)!" }
@@ -33,6 +35,13 @@ import Testing
             write("NotAPackage/README.md", "no manifest here\n")
             write("Halted/Package.swift", Self.manifest(name: "Halted"))
             write("Halted/Sources/Halted/Halted.swift", "public let halted = true\n")
+            write("Tagged/Package.swift", Self.manifest(name: "Tagged"))
+            write("Tagged/Sources/Tagged/Tagged.swift", "public let taggedVersion = \"1.2.0\"\n")
+            // A git repository with a version tag: the url: form, offline.
+            let git = ["-C", folder.appendingPathComponent("Tagged").path]
+            for command in [["init", "-q"], ["add", "-A"], ["-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qm", "v"], ["tag", "1.2.0"]] {
+                _ = try? ProcessRunner.run("/usr/bin/env", ["git"] + git + command, limit: .seconds(60))
+            }
             write("Racer/Package.swift", Self.manifest(name: "Racer"))
             write("Racer/Sources/Racer/Racer.swift", "public let lap = 7\n")
         }
@@ -108,6 +117,29 @@ import Testing
         let after = try FileManager.default.attributesOfItem(atPath: record)
         #expect(after[.modificationDate] as? Date == before[.modificationDate] as? Date)
         #expect(second.value("import Greeter\ngreet(\"cache\")") == "\"Hello, cache!\"")
+    }
+
+    @Test func theURLFormResolvesAVersionAndIsCachedToo() throws {
+        let url = "file://" + Self.fixtures.path("Tagged")
+        let line = #"%install .package(url: "\#(url)", from: "1.0.0") Tagged"#
+        let session = try Self.fixtures.session()
+        let (result, output) = session.run(line)
+        #expect(throws: Never.self, "\(output.stdout)") { try result.get() }
+        // SwiftPM resolved the requirement to the tag.
+        #expect(output.stdout.contains("at 1.2.0"), "\(output.stdout)")
+        #expect(session.value("import Tagged\ntaggedVersion") == "\"1.2.0\"")
+
+        let second = try Self.fixtures.session()
+        let (again, log) = second.run(line)
+        #expect(throws: Never.self) { try again.get() }
+        #expect(log.stdout.contains("Found in the package cache"), "\(log.stdout)")
+
+        // No version satisfies the requirement: SwiftPM's resolution error, and the session goes on.
+        let (missing, _) = second.run(#"%install .package(url: "\#(url)", from: "2.0.0") Tagged"#)
+        let failure = try #require(failureOf(missing))
+        #expect(failure.name == "InstallError")
+        #expect(failure.traceback.joined(separator: "\n").contains("2.0.0"), "\(failure.traceback)")
+        #expect(second.value("import Tagged\ntaggedVersion.count") == "5")
     }
 
     @Test func installingTwiceIsHarmless() throws {

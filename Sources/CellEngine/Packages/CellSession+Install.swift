@@ -72,12 +72,14 @@ extension CellSession {
             mode: RunMode(displaySource: invocation.request.code, link: (link, package)))
         guard case .success = result else { return result }
 
-        let modules = package.modules.joined(separator: ", ")
+        let modules = package.modules.isEmpty
+            ? "The package has no Swift module to import (its code is loaded)."
+            : "Cells can now import \(package.modules.joined(separator: ", "))."
         switch outcome {
         case .built(_, let took):
-            onEvent(.stream(.stdout, "Built in \(Self.seconds(took)) and kept in the package cache. Cells can now import \(modules).\n"))
+            onEvent(.stream(.stdout, "Built in \(Self.seconds(took)) and kept in the package cache. \(modules)\n"))
         case .cached:
-            onEvent(.stream(.stdout, "Found in the package cache (built earlier; nothing to build). Cells can now import \(modules).\n"))
+            onEvent(.stream(.stdout, "Found in the package cache (built earlier; nothing to build). \(modules)\n"))
         }
         return result
     }
