@@ -90,9 +90,10 @@ final class CellCompiler: @unchecked Sendable {
         }
         let plan = ImportPlan(for: analysis, history: history)
         let source = CodeGenerator.source(for: code, analysis: analysis, plan: plan)
-        // A cell compiled against installed packages is another cell: their keys join its key.
+        // A cell compiled against installed packages is another cell: their keys and where their libraries
+        // are (a cell's library names that folder) join its key.
         let packages = history.compactMap(\.package)
-        let key = key(source: source, salt: packages.isEmpty ? salt : salt + "\0packages " + packages.map(\.key).joined(separator: " "))
+        let key = key(source: source, salt: packages.isEmpty ? salt : salt + "\0packages " + packages.map(\.identity).joined(separator: " "))
         lap(\.generate)
         let moduleName = "Cell_\(key)"
         // Every earlier cell this one imports is in use again.
@@ -122,7 +123,7 @@ final class CellCompiler: @unchecked Sendable {
     /// worker and in any worker that replays the history after a crash.
     func compileLink(_ package: InstalledPackage) throws -> Output {
         let source = "// swift-inference: links the package installed as \(package.key) (\(package.products.joined(separator: ", ")))\n"
-        let key = key(source: source, salt: "link " + package.key)
+        let key = key(source: source, salt: "link " + package.identity)
         let moduleName = "Cell_\(key)"
         if let entry = layers.lookup(moduleName) {
             CacheEviction.touch(entry.library)

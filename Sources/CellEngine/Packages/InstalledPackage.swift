@@ -20,6 +20,10 @@ struct InstalledPackage: Sendable, Hashable, Codable {
 
     var library: String { libraryDirectory + "/lib\(linkName).so" }
 
+    /// What a cell compiled against the package depends on: the build and the folder its library is linked
+    /// from (a cell's library names that folder in its run path), for the keys of the cells that use it.
+    var identity: String { key + "@" + libraryDirectory }
+
     /// Arguments for `ld.lld`, after the object, that link a cell against the package.
     var linkerArguments: [String] { ["-L", libraryDirectory, "-l\(linkName)", "-rpath", libraryDirectory] }
 
