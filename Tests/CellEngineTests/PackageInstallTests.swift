@@ -42,6 +42,8 @@ import Testing
             for command in [["init", "-q"], ["add", "-A"], ["-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qm", "v"], ["tag", "1.2.0"]] {
                 _ = try? ProcessRunner.run("/usr/bin/env", ["git"] + git + command, limit: .seconds(60))
             }
+            write("Odd \"dir\" it's/Package.swift", Self.manifest(name: "Odd"))
+            write("Odd \"dir\" it's/Sources/Odd/Odd.swift", "public let odd = 3\n")
             write("Racer/Package.swift", Self.manifest(name: "Racer"))
             write("Racer/Sources/Racer/Racer.swift", "public let lap = 7\n")
         }
@@ -140,6 +142,14 @@ import Testing
         #expect(failure.name == "InstallError")
         #expect(failure.traceback.joined(separator: "\n").contains("2.0.0"), "\(failure.traceback)")
         #expect(second.value("import Tagged\ntaggedVersion.count") == "5")
+    }
+
+    @Test func aFolderWithQuotesAndBlanksInItsNameInstalls() throws {
+        let session = try Self.fixtures.session()
+        let path = Self.fixtures.path("Odd \"dir\" it's")
+        let (result, output) = session.run("%install .package(path: \(SwiftLiteral.string(path))) Odd")
+        #expect(throws: Never.self, "\(output.stdout)") { try result.get() }
+        #expect(session.value("import Odd\nodd * 14") == "42")
     }
 
     @Test func installingTwiceIsHarmless() throws {

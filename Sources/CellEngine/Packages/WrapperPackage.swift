@@ -20,10 +20,13 @@ struct WrapperPackage {
         linkName = "SwiftInferencePackage_" + key.prefix(16)
     }
 
-    /// The generated `Package.swift`.
-    var manifest: String {
+    /// The generated `Package.swift`, for the dependency as requested.
+    var manifest: String { manifest(dependency: request.source) }
+
+    /// The generated `Package.swift`, naming `dependency` (the requested one, or a link to its folder).
+    func manifest(dependency: PackageSource) -> String {
         let products = request.products.map {
-            ".product(name: \(SwiftLiteral.string($0)), package: \(SwiftLiteral.string(request.source.identity)))"
+            ".product(name: \(SwiftLiteral.string($0)), package: \(SwiftLiteral.string(dependency.identity)))"
         }
         let name = SwiftLiteral.string(linkName)
         return """
@@ -34,7 +37,7 @@ struct WrapperPackage {
             let package = Package(
                 name: \(name),
                 products: [.library(name: \(name), type: .dynamic, targets: [\(name)])],
-                dependencies: [\(request.source.manifestText)],
+                dependencies: [\(dependency.manifestText)],
                 targets: [
                     .target(
                         name: \(name),
@@ -47,11 +50,35 @@ struct WrapperPackage {
     }
 
     /// Writes the manifest and the target's one (empty) source file into `folder`.
+    ///
+    /// A package folder whose path SwiftPM cannot build from (a `"` in it breaks the JSON files SwiftPM
+    /// writes for the compiler) is named through a symbolic link with a plain name, `dependency/<name>`.
     func write(to folder: URL) throws {
         let sources = folder.appendingPathComponent("Sources")
         try FileManager.default.createDirectory(at: sources, withIntermediateDirectories: true)
-        try manifest.write(to: folder.appendingPathComponent("Package.swift"), atomically: true, encoding: .utf8)
+        var dependency = request.source
+        if case .path(let path) = request.source, !Self.isPlain(path) {
+            let links = folder.appendingPathComponent("dependency")
+            try FileManager.default.createDirectory(at: links, withIntermediateDirectories: true)
+            let link = links.appendingPathComponent(Self.plainName(request.source.identity))
+            try FileManager.default.createSymbolicLink(atPath: link.path, withDestinationPath: path)
+            dependency = .path(link.path)
+        }
+        try manifest(dependency: dependency).write(to: folder.appendingPathComponent("Package.swift"), atomically: true, encoding: .utf8)
         try "// The products' code is linked in through the target's dependencies.\n"
             .write(to: sources.appendingPathComponent("Linked.swift"), atomically: true, encoding: .utf8)
+    }
+
+    /// Letters, digits and `/._-+@` only: a path SwiftPM handles as it is.
+    static func isPlain(_ path: String) -> Bool {
+        path.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "/._-+@".unicodeScalars.contains($0)) }
+    }
+
+    /// A name made plain: every other character becomes `-`.
+    static func plainName(_ name: String) -> String {
+        let plain = String(String.UnicodeScalarView(name.unicodeScalars.map {
+            isPlain(String($0)) && $0 != "/" ? $0 : "-"
+        }))
+        return plain.isEmpty || plain.allSatisfy({ $0 == "." }) ? "package" : plain
     }
 }
