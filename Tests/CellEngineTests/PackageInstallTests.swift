@@ -44,6 +44,8 @@ import Testing
             }
             write("Odd \"dir\" it's/Package.swift", Self.manifest(name: "Odd"))
             write("Odd \"dir\" it's/Sources/Odd/Odd.swift", "public let odd = 3\n")
+            write("Namesake/Package.swift", Self.manifest(name: "Figures"))
+            write("Namesake/Sources/Figures/Figures.swift", "public let clash = 1\n")
             write("Racer/Package.swift", Self.manifest(name: "Racer"))
             write("Racer/Sources/Racer/Racer.swift", "public let lap = 7\n")
         }
@@ -150,6 +152,17 @@ import Testing
         let (result, output) = session.run("%install .package(path: \(SwiftLiteral.string(path))) Odd")
         #expect(throws: Never.self, "\(output.stdout)") { try result.get() }
         #expect(session.value("import Odd\nodd * 14") == "42")
+    }
+
+    @Test func aPackageWithAModuleOfTheKernelsOwnNameIsRefused() throws {
+        let session = try Self.fixtures.session()
+        let (result, _) = session.run(#"%install .package(path: "\#(Self.fixtures.path("Namesake"))") Figures"#)
+        let failure = try #require(failureOf(result))
+        #expect(failure.message.contains("a module named Figures, as the kernel's own library does"), "\(failure.message)")
+        #expect(session.installedPackages.isEmpty)
+        // The package's Figures was not loaded: cells see the kernel's, which has no `clash`.
+        #expect(failureOf(session.run("clash").0)?.kind == .compileError)
+        #expect(session.value("1 + 2") == "3")
     }
 
     @Test func installingTwiceIsHarmless() throws {

@@ -55,6 +55,11 @@ extension CellSession {
             return .failure(Self.installFailure(PackageBuilder.Failure(message: "\(error)")))
         }
         let package = outcome.package
+        // A module of the kernel's own library would meet its namesake in every cell's compile.
+        if let own = package.modules.first(where: LibraryModules.installed.contains) {
+            return .failure(Self.installFailure(PackageBuilder.Failure(
+                message: "the package has a module named \(own), as the kernel's own library does; cells cannot import both, so it is not loaded")))
+        }
         // Two libraries holding one module cannot both be loaded into the worker.
         if let clash = installed.first(where: { !Set($0.modules).isDisjoint(with: package.modules) }) {
             let shared = Set(clash.modules).intersection(package.modules).sorted().joined(separator: ", ")
