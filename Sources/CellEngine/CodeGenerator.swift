@@ -9,6 +9,8 @@ struct CompiledCell: Sendable {
     var importedModules: [String] = []
     /// How long the cell ran the first time (a replay after a crash gets a time limit from it).
     var ranFor: Duration = .zero
+    /// The package a link cell loads (`%install`); every later cell compiles and links against it.
+    var package: InstalledPackage?
 }
 
 /// Which earlier cells a new cell imports, and which names it imports scoped from the newest cell that

@@ -91,7 +91,10 @@ final class CellCompiler: @unchecked Sendable {
         }
         let plan = ImportPlan(for: analysis, history: history)
         let source = CodeGenerator.source(for: code, analysis: analysis, plan: plan)
-        let key = key(source: source, salt: salt)
+        // A cell compiled against installed packages is another cell: their keys and where their libraries
+        // are (a cell's library names that folder) join its key.
+        let packages = history.compactMap(\.package)
+        let key = key(source: source, salt: packages.isEmpty ? salt : salt + "\0packages " + packages.map(\.identity).joined(separator: " "))
         lap(\.generate)
         let moduleName = "Cell_\(key)"
         // Every earlier cell this one imports is in use again.
@@ -103,6 +106,39 @@ final class CellCompiler: @unchecked Sendable {
                 moduleName: moduleName, cacheKey: key, library: entry.library, fromCache: true, importedModules: plan.modules)
         }
 
+        let library = try build(
+            source: source, moduleName: moduleName, packages: packages, diagnosticSource: diagnosticSource ?? code, lap: lap)
+        compilesSinceEviction += 1
+        if let limit = configuration.cacheLimit, compilesSinceEviction >= CellCompiler.evictionInterval {
+            compilesSinceEviction = 0
+            let held = Set(history.map(\.moduleName) + [moduleName])
+            layers.evict(limit: limit, protectedAge: configuration.cacheProtectedAge, keeping: held)
+        }
+        lap(\.generate)
+        return Output(
+            moduleName: moduleName, cacheKey: key, library: library, fromCache: false, importedModules: plan.modules)
+    }
+
+    /// The *link cell* of an installed package: a module with an empty body whose library links the package's
+    /// library, so that loading it (with `RTLD_GLOBAL`) loads the package for the cells after it, in this
+    /// worker and in any worker that replays the history after a crash.
+    func compileLink(_ package: InstalledPackage) throws -> Output {
+        let source = "// swift-inference: links the package installed as \(package.key) (\(package.products.joined(separator: ", ")))\n"
+        let key = key(source: source, salt: "link " + package.identity)
+        let moduleName = "Cell_\(key)"
+        if let entry = layers.lookup(moduleName) {
+            CacheEviction.touch(entry.library)
+            return Output(moduleName: moduleName, cacheKey: key, library: entry.library, fromCache: true, importedModules: [])
+        }
+        let library = try build(source: source, moduleName: moduleName, packages: [package], diagnosticSource: source) { _ in }
+        return Output(moduleName: moduleName, cacheKey: key, library: library, fromCache: false, importedModules: [])
+    }
+
+    /// Compiles a generated source into a library in the cache; its path.
+    private func build(
+        source: String, moduleName: String, packages: [InstalledPackage], diagnosticSource code: String,
+        lap: (WritableKeyPath<CellTimings, Duration>) -> Void
+    ) throws -> String {
         // A scratch folder of this cache's own: Foundation's replacement folders live in a shared
         // /tmp/TemporaryItems that the first user to create it owns, which breaks every other user's kernel.
         let work = try makeWorkFolder()
@@ -120,6 +156,7 @@ final class CellCompiler: @unchecked Sendable {
         if let recipe {
             let command = recipe.compileCommand(
                 source: sourceFile.path, moduleName: moduleName, modulePath: modulePath, object: object)
+                + packages.flatMap { ["-I", $0.modulesDirectory] }
             do {
                 compiled = try ProcessRunner.run(command[0], Array(command.dropFirst()), limit: timeLimit, stop: shouldStop)
             } catch let stopped as ProcessRunner.Stopped {
@@ -130,10 +167,10 @@ final class CellCompiler: @unchecked Sendable {
         }
         let result = try compiled ?? ProcessRunner.run(configuration.swiftc, CompileRecipe.driverCompileArguments(
             source: sourceFile.path, moduleName: moduleName, modulePath: modulePath, object: object,
-            includes: includes), limit: timeLimit, stop: shouldStop)
+            includes: includes + packages.map(\.modulesDirectory)), limit: timeLimit, stop: shouldStop)
         lap(\.frontend)
         guard result.status == 0 else {
-            let parsed = Diagnostics.parse(result.output, cellFile: CodeGenerator.cellFileName, cellSource: diagnosticSource ?? code)
+            let parsed = Diagnostics.parse(result.output, cellFile: CodeGenerator.cellFileName, cellSource: code)
             if parsed.cell.isEmpty && result.status > 128 {
                 throw Failure.diagnostics(
                     cell: [], other: ["the compiler was stopped by signal \(result.status - 128) (\(String(cString: strsignal(result.status - 128))))"])
@@ -143,7 +180,8 @@ final class CellCompiler: @unchecked Sendable {
         var linked = ProcessRunner.Result(status: -1, output: "")
         if let recipe, let libraries = autolinkEntries(object: object, recipe: recipe) {
             lap(\.autolink)
-            let command = recipe.linkCommand(object: object, library: builtLibrary, autolinked: libraries)
+            let command = recipe.linkCommand(
+                object: object, library: builtLibrary, autolinked: libraries + packages.flatMap(\.linkerArguments))
             do {
                 linked = try ProcessRunner.run(command[0], Array(command.dropFirst()), limit: timeLimit, stop: shouldStop)
             } catch let stopped as ProcessRunner.Stopped {
@@ -153,7 +191,8 @@ final class CellCompiler: @unchecked Sendable {
         if linked.status != 0 {
             // No recipe, or it failed: the driver links the way it always does.
             linked = try ProcessRunner.run(
-                configuration.swiftc, CompileRecipe.driverLinkArguments(object: object, library: builtLibrary),
+                configuration.swiftc,
+                CompileRecipe.driverLinkArguments(object: object, library: builtLibrary) + packages.flatMap(\.driverLinkArguments),
                 limit: timeLimit, stop: shouldStop)
         }
         guard linked.status == 0 else {
@@ -161,16 +200,7 @@ final class CellCompiler: @unchecked Sendable {
         }
         lap(\.link)
         // Library, module, then the manifest that makes them an entry.
-        let library = try layers.publish(moduleName, library: builtLibrary, module: builtModule).library
-        compilesSinceEviction += 1
-        if let limit = configuration.cacheLimit, compilesSinceEviction >= CellCompiler.evictionInterval {
-            compilesSinceEviction = 0
-            let held = Set(history.map(\.moduleName) + [moduleName])
-            layers.evict(limit: limit, protectedAge: configuration.cacheProtectedAge, keeping: held)
-        }
-        lap(\.generate)
-        return Output(
-            moduleName: moduleName, cacheKey: key, library: library, fromCache: false, importedModules: plan.modules)
+        return try layers.publish(moduleName, library: builtLibrary, module: builtModule).library
     }
 
     /// The libraries the object asks for: read from its autolink section, or by `swift-autolink-extract`
@@ -258,10 +288,12 @@ enum ProcessRunner {
     ///   - limit: kill it after this long and throw `Stopped(timedOut: true)`.
     ///   - stop: asked four times a second; when it answers `true` the program is killed and
     ///     `Stopped(timedOut: false)` thrown.
+    ///   - onOutput: given each piece of output as it arrives (a build's progress, streamed into the cell).
     /// The program gets a process group of its own, killed as a whole, so a driver's child jobs go with it
     /// and cannot hold the output pipe open.
     static func run(
-        _ executable: String, _ arguments: [String], limit: Duration? = nil, stop: (() -> Bool)? = nil
+        _ executable: String, _ arguments: [String], limit: Duration? = nil, stop: (() -> Bool)? = nil,
+        onOutput: (([UInt8]) -> Void)? = nil
     ) throws -> Result {
         var output: [Int32] = [0, 0]
         guard makePipe(&output) else { throw LaunchError(description: "cannot create a pipe: \(String(cString: strerror(errno)))") }
@@ -313,6 +345,7 @@ enum ProcessRunner {
             let count = buffer.withUnsafeMutableBytes { read(output[0], $0.baseAddress, $0.count) }
             if count > 0 {
                 bytes.append(contentsOf: buffer[0..<count])
+                onOutput?(Array(buffer[0..<count]))
             } else if count == 0 || errno != EINTR {
                 break
             }

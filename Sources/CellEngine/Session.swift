@@ -29,7 +29,7 @@ public final class CellSession: @unchecked Sendable {
         get { shared.withLock { $0.interruptRequested } }
         set { shared.withLock { $0.interruptRequested = newValue } }
     }
-    private var history: [CompiledCell] = []
+    private(set) var history: [CompiledCell] = []
     private var runtimeTypes: [String: String] = [:]
     private var executionCount = 0
     /// What `%env` set in the worker, set again in every worker that replaces it.
@@ -90,6 +90,8 @@ public final class CellSession: @unchecked Sendable {
         var displaySource: String?
         /// Answers the generated code's requests for its argument (`MagicExchange`); `nil` for ordinary cells.
         var exchange: MagicExchangeAnswers?
+        /// A link cell already compiled (`%install`), run instead of the code and kept with its package.
+        var link: (output: CellCompiler.Output, package: InstalledPackage)?
 
         static let ordinary = RunMode()
     }
@@ -113,12 +115,16 @@ public final class CellSession: @unchecked Sendable {
 
         let analysis = CellAnalysis(source: code)
         analysed = clock.now
-        if analysis.isEmpty { return .success(CellSuccess(result: nil)) }
+        if analysis.isEmpty && mode.link == nil { return .success(CellSuccess(result: nil)) }
 
         let output: CellCompiler.Output
-        switch compile(code, analysis: analysis, displaySource: mode.displaySource ?? code) {
-        case .success(let built): output = built
-        case .failure(let failure): return .failure(failure)
+        if let link = mode.link {
+            output = link.output
+        } else {
+            switch compile(code, analysis: analysis, displaySource: mode.displaySource ?? code) {
+            case .success(let built): output = built
+            case .failure(let failure): return .failure(failure)
+            }
         }
 
         if let note = restoreNote {
@@ -146,7 +152,9 @@ public final class CellSession: @unchecked Sendable {
             library: output.library, moduleName: output.moduleName, timeout: options.timeout, onEvent: onEvent,
             onInput: mode.exchange.map { $0.answer } ?? onInput, timed: mode.timed)
         ranFor = clock.now - runStarted
-        return conclude(run, output: output, analysis: analysis, ranFor: ranFor, timeout: options.timeout, keep: mode.keep)
+        return conclude(
+            run, output: output, analysis: analysis, ranFor: ranFor, timeout: options.timeout, keep: mode.keep,
+            package: mode.link?.package)
     }
 
     /// Compiles a cell; a cell that declares something and whose module is already loaded gets a new name.
@@ -188,7 +196,7 @@ public final class CellSession: @unchecked Sendable {
     /// The cell's result from how its run ended; a lost worker is replaced and the earlier cells restored.
     private func conclude(
         _ run: RunOutcome, output: CellCompiler.Output, analysis: CellAnalysis, ranFor: Duration, timeout: Duration?,
-        keep: Bool
+        keep: Bool, package: InstalledPackage? = nil
     ) -> Result<CellSuccess, CellFailure> {
         switch run {
         case .finished(let result, _) where !keep:
@@ -196,7 +204,7 @@ public final class CellSession: @unchecked Sendable {
         case .finished(let result, let types):
             let cell = CompiledCell(
                 moduleName: output.moduleName, cacheKey: output.cacheKey, library: output.library, analysis: analysis,
-                executionIndex: executionCount, importedModules: output.importedModules, ranFor: ranFor)
+                executionIndex: executionCount, importedModules: output.importedModules, ranFor: ranFor, package: package)
             history.append(cell)
             for (name, type) in types { runtimeTypes[name] = type }
             for declaration in analysis.declarations where types[declaration.name] == nil {

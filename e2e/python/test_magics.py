@@ -160,12 +160,12 @@ def test_lsmagic_and_unknown_magic(kernel):
     _, kc = kernel
     _, stdout, _, _, _ = run(kc, "%lsmagic")
     for usage in ("%timeit [-n <loops>] [-r <runs>] <code>", "%%timeit", "%time <statement>", "%%time", "%who",
-                  "%whos", "%reset -f", "%env [NAME | NAME=value]", "%cd [<folder>]", "!<command>"):
+                  "%whos", "%reset -f", "%env [NAME | NAME=value]", "%cd [<folder>]", "%install .package(path:", "!<command>"):
         assert usage in stdout, usage
     reply, _, _, _, error = run(kc, "%tiemit 1 + 1")
     assert reply["status"] == "error"
     assert error["ename"] == "UnknownMagic"
-    assert error["evalue"].startswith("%tiemit is not a magic this kernel knows; it knows %cd, %env, %lsmagic")
+    assert error["evalue"].startswith("%tiemit is not a magic this kernel knows; it knows %cd, %env, %install, %lsmagic")
 
 
 def test_the_headless_runner_runs_magics(tmp_path):
