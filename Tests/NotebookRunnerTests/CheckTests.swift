@@ -49,6 +49,34 @@ import Testing
         #expect(mismatches[0].diff.contains(" done"))
     }
 
+    @Test(arguments: ["%timeit -n 1 f()", "%%time\nlet x = 1", "%cd /tmp\n%install .package(path: \"P\") P"])
+    func timingAndInstallCellsAreComparedWithoutTheirText(source: String) {
+        let stored: [Output] = [
+            .stream(name: "stdout", text: "Wall time: 12.1 ms\n"),
+            .executeResult(executionCount: 1, data: ["text/plain": "3"], metadata: [:]),
+        ]
+        let sameResult: [Output] = [
+            .stream(name: "stdout", text: "Wall time: 9.8 ms\n"),
+            .executeResult(executionCount: 2, data: ["text/plain": "3"], metadata: [:]),
+        ]
+        let otherResult: [Output] = [
+            .stream(name: "stdout", text: "Wall time: 12.1 ms\n"),
+            .executeResult(executionCount: 2, data: ["text/plain": "4"], metadata: [:]),
+        ]
+        func notebook(_ outputs: [Output], _ text: String) -> Notebook {
+            var notebook = Make.notebook([Make.code("a", text)])
+            notebook.cells[0].outputs = outputs
+            notebook.cells[0].executionCount = 1
+            return notebook
+        }
+        #expect(NotebookComparison.mismatches(stored: notebook(stored, source), executed: notebook(sameResult, source)).isEmpty)
+        #expect(NotebookComparison.mismatches(stored: notebook(stored, source), executed: notebook(otherResult, source)).count == 1)
+        // The same text without the magic is compared whole, and so is a magic that is not about time.
+        for plain in ["let x = 1", "%cd /tmp\nlet x = 1", "let t = 1\n%timeit f()"] {
+            #expect(NotebookComparison.mismatches(stored: notebook(stored, plain), executed: notebook(sameResult, plain)).count == 1)
+        }
+    }
+
     @Test func ignoredCellsAreNotCompared() {
         let source = Make.notebook([
             Make.code("a", "out: now", tags: ["nbval-ignore-output"]),

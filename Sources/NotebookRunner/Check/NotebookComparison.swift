@@ -3,6 +3,11 @@ public enum NotebookComparison {
     /// Tags that exclude a cell's outputs from the comparison (nbval's spelling is accepted too).
     public static let ignoreOutputTags: Set<String> = ["check-ignore-output", "nbval-ignore-output", "nbval-skip"]
 
+    /// Magics whose printed text differs from run to run by its nature: times (`%time`, `%timeit`) and a package
+    /// install (the build's log the first time, one line from the cache after). In a cell that starts with one
+    /// of them, `--check` leaves the streams out and still compares errors, results and displays.
+    public static let magicsWithUnrepeatableText: Set<String> = ["%time", "%%time", "%timeit", "%%timeit", "%install"]
+
     /// One code cell whose outputs differ.
     public struct Mismatch: Sendable, Hashable {
         /// The cell's 0-based position in the stored notebook.
@@ -29,8 +34,10 @@ public enum NotebookComparison {
             if !ignoreOutputTags.isDisjoint(with: cell.tags) || cell.hasTag(Notebook.injectedParametersTag) { continue }
             guard let rerun = executedByID[cell.id] else { continue }
             if rerun.executionCount == nil && !cell.source.trimmingSpaces.isEmpty { continue }
-            let expected = OutputNormalizer.canonicalText(cell.outputs)
-            let actual = OutputNormalizer.canonicalText(rerun.outputs)
+            let comparable: (Output) -> Bool =
+                startsWithUnrepeatableMagic(cell.source) ? { if case .stream = $0 { false } else { true } } : { _ in true }
+            let expected = OutputNormalizer.canonicalText(cell.outputs.filter(comparable))
+            let actual = OutputNormalizer.canonicalText(rerun.outputs.filter(comparable))
             if let diff = LineDiff.unified(
                 expected: expected, actual: actual, expectedLabel: "stored outputs of cell \(index) (id \(cell.id))",
                 actualLabel: "executed outputs")
@@ -39,5 +46,16 @@ public enum NotebookComparison {
             }
         }
         return result
+    }
+
+    /// Whether one of the magic lines that start the cell is in `magicsWithUnrepeatableText`.
+    static func startsWithUnrepeatableMagic(_ source: String) -> Bool {
+        for line in source.split(separator: "\n", omittingEmptySubsequences: false) {
+            let text = line.drop { $0 == " " || $0 == "\t" }
+            if text.isEmpty { continue }
+            guard text.first == "%" || text.first == "!" else { return false }
+            if magicsWithUnrepeatableText.contains(String(text.prefix { $0 != " " && $0 != "\t" })) { return true }
+        }
+        return false
     }
 }
