@@ -46,6 +46,7 @@ public final class PairWorker: @unchecked Sendable {
     /// The posted job; written by the caller before `posted` (release), read by the worker after
     /// it saw `posted` (acquire).
     private var job: (() -> Void)?
+    // A pthread mutex, not `Mutex`: the worker sleeps on `condition`, and a condition variable needs one.
     private var mutex = pthread_mutex_t()
     private var condition = pthread_cond_t()
     /// Whether the worker sleeps on `condition`; guarded by `mutex`.
