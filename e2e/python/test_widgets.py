@@ -224,6 +224,11 @@ def test_control_comm_answers_request_states(kernel):
     assert entry["model_module"] == "@jupyter-widgets/controls" and entry["model_module_version"] == "2.0.0"
     assert entry["state"]["value"] == 7
     assert reply["buffer_paths"][nid] == []
+    kc.comm_info()
+    assert kc.get_shell_msg(timeout=TIMEOUT)["content"]["comms"][control] == {"target_name": "jupyter.widget.control"}
+    send_comm(kc, "comm_close", {"comm_id": control, "data": {}})
+    kc.comm_info()
+    assert control not in kc.get_shell_msg(timeout=TIMEOUT)["content"]["comms"]
 
 
 def test_interact_reruns_and_replaces_its_output_and_buttons_click(kernel):
@@ -364,6 +369,10 @@ def test_malformed_and_misaddressed_comm_messages_are_dropped(kernel):
     for content in bad:
         answer = send_comm(kc, "comm_msg", content)
         assert not [c for k, c in answer if k == "error"], (content, answer)
+    # On the control channel, where it must never wait for the cells: dropped too.
+    msg = kc.session.msg("comm_msg", {"comm_id": gid, "data": {"method": "update", "state": {"value": 3}}})
+    kc.control_channel.send(msg)
+    collect(kc, msg["header"]["msg_id"])
     messages = run_ok(kc, "print(last, g.value)")
     assert stdout(messages).strip() == "-1 1"
     answer = update(kc, gid, {"value": 4})

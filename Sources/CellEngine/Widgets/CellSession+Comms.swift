@@ -23,6 +23,14 @@ extension CellSession {
         widgetStates.store.withLock { $0.openFromFrontEnd(id: id, target: target) }
     }
 
+    /// Forgets a comm the front end opened and has closed (the control comm); widget comms close through
+    /// `deliverComm`, so the widget in the worker learns it too.
+    public func frontEndClosed(comm id: String) {
+        widgetStates.store.withLock { store in
+            if store.comms[id]?.target != "jupyter.widget" { store.apply(CommDelivery.close(id: id)) }
+        }
+    }
+
     /// Runs a comm message from the front end in the worker, between cells, with the cells' state: a widget's
     /// `update` (its `onChange` actions run), `request_state`, a button's click, or the comm's close.
     ///

@@ -23,6 +23,8 @@ public protocol CellExecutor: AnyObject, Sendable {
     var widgetStore: WidgetStateStore { get }
     /// Records a comm the front end opened (the widget control comm).
     func frontEndOpened(comm id: String, target: String)
+    /// Forgets a comm the front end opened and has closed.
+    func frontEndClosed(comm id: String)
 }
 
 extension CellExecutor {
@@ -34,6 +36,7 @@ extension CellExecutor {
     }
     public var widgetStore: WidgetStateStore { WidgetStateStore() }
     public func frontEndOpened(comm id: String, target: String) {}
+    public func frontEndClosed(comm id: String) {}
 }
 
 extension CellSession: CellExecutor {}

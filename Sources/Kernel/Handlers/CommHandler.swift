@@ -13,6 +13,8 @@ final class CommHandler: RequestHandler, @unchecked Sendable {
     let messageTypes = ["comm_info_request", "comm_open", "comm_msg", "comm_close"]
     static let controlTarget = "jupyter.widget.control"
     static let widgetTarget = "jupyter.widget"
+    /// The largest comm message data taken (its JSON text); a front end's widget updates are far smaller.
+    static let largestData = 8 << 20
     private let session: KernelSession
 
     init(session: KernelSession) {
@@ -59,6 +61,12 @@ final class CommHandler: RequestHandler, @unchecked Sendable {
 
     private func message(_ request: IncomingRequest) {
         let type = request.type
+        // Messages for widgets run in the worker and wait for the cells: only the shell thread may wait
+        // there, never the control thread, which must stay free to answer an interrupt.
+        guard request.channel == .shell else {
+            KernelLog.write("\(type): dropped a comm message sent on the \(request.channel.rawValue) channel (comm messages belong on shell)")
+            return
+        }
         guard let id = request.content["comm_id"]?.stringValue else {
             KernelLog.write("\(type): dropped a message without a string comm_id")
             return
@@ -72,8 +80,17 @@ final class CommHandler: RequestHandler, @unchecked Sendable {
             KernelLog.write("\(type): the data of a message for comm \(id) is not an object; dropped")
             return
         }
+        let size = data.serializedBytes().count
+        guard size <= Self.largestData else {
+            KernelLog.write("\(type): a message for comm \(id) carries \(size) bytes, more than \(Self.largestData); dropped")
+            return
+        }
         if comm.target == Self.controlTarget {
-            control(request, id: id, data: data, engine: engine)
+            if type == "comm_close" {
+                engine.frontEndClosed(comm: id)
+            } else {
+                control(request, id: id, data: data, engine: engine)
+            }
             return
         }
         let delivery: CommDelivery
@@ -107,9 +124,6 @@ final class CommHandler: RequestHandler, @unchecked Sendable {
 
     /// The control comm: `request_states` gets every widget's state.
     private func control(_ request: IncomingRequest, id: String, data: JSONValue, engine: CellExecutor) {
-        guard request.type == "comm_msg" else {
-            return
-        }
         guard data["method"]?.stringValue == "request_states" else {
             KernelLog.write("comm_msg: the widget control comm takes only request_states; dropped")
             return
