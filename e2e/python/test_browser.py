@@ -218,7 +218,13 @@ SLIDER_MOVES = 20
 WIDGET_FIGURE_JS = """(label) => {
   const sliders = Array.from(document.querySelectorAll('.jp-NotebookPanel .widget-slider'))
     .filter(s => (s.querySelector('.widget-label') || {textContent: ''}).textContent.trim() === label);
-  if (sliders.length !== 1) return {error: `${sliders.length} sliders labelled ${label}`};
+  if (sliders.length !== 1) {
+    const cells = Array.from(document.querySelectorAll('.jp-NotebookPanel .jp-CodeCell'))
+      .filter(c => (c.querySelector('.jp-InputArea') || {textContent: ''}).textContent.includes(label));
+    const outputs = cells.flatMap(c => Array.from(c.querySelectorAll('.jp-OutputArea-output')))
+      .map(o => `${o.dataset.mimeType}: ${o.textContent.slice(0, 300)}`);
+    return {error: `${sliders.length} sliders labelled ${label}; the cell's outputs: ${JSON.stringify(outputs)}`};
+  }
   const box = sliders[0].closest('.widget-vbox');
   const image = box && box.querySelector('.widget-output .jp-OutputArea-output[data-mime-type="image/svg+xml"] img');
   const readout = sliders[0].querySelector('.widget-readout');
@@ -292,6 +298,8 @@ def test_run_all_cells_in_jupyterlab_renders_figures(jupyterlab, expected):
         browser = playwright.chromium.launch(executable_path=executable, headless=True)
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            console: list[str] = []   # the page's console, shown when the widget check fails
+            page.on("console", lambda message: console.append(f"{message.type}: {message.text}"[:500]))
             page.goto(url, timeout=120_000)
             page.wait_for_selector(".jp-NotebookPanel .jp-Notebook .jp-Cell", timeout=120_000)
             if page.locator(".jp-Dialog").count():
@@ -327,7 +335,10 @@ def test_run_all_cells_in_jupyterlab_renders_figures(jupyterlab, expected):
             full_page_screenshot(page, screenshot)
             assert WIDGET_SLIDER_LABEL in NOTEBOOK.read_text(), (
                 f"{NOTEBOOK.name} has no slider labelled {WIDGET_SLIDER_LABEL!r} for the widget check")
-            latencies = move_widget_slider(page)
+            try:
+                latencies = move_widget_slider(page)
+            except AssertionError as failure:
+                raise AssertionError(f"{failure}\nbrowser console:\n" + "\n".join(console[-40:])) from None
             page.screenshot(path=str(ARTIFACTS / f"{NOTEBOOK.stem}-widget.png"))
         finally:
             browser.close()
