@@ -57,7 +57,7 @@ let package = Package(
         .testTarget(name: "NotebookJSONTests", dependencies: ["NotebookJSON"], resources: [.copy("Fixtures")]),
         // The frames a worker sends the engine, encoded and decoded in one place; small enough for the worker.
         .target(name: "WorkerProtocol", dependencies: ["NotebookJSON"]),
-        .target(name: "CellRuntime", dependencies: ["SystemLibC", "Figures", "WorkerProtocol"]),
+        .target(name: "CellRuntime", dependencies: ["SystemLibC", "Figures", "WorkerProtocol", "NotebookJSON"]),
         .target(
             name: "CellEngine",
             dependencies: [

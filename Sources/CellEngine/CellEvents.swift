@@ -32,6 +32,30 @@ public enum CellEvent: Sendable, Hashable {
     case updateDisplay(DisplayOutput)
     /// The cell cleared its output (`clearOutput(wait:)`).
     case clearOutput(wait: Bool)
+    /// A widget opened, used or closed a comm to the front end.
+    case comm(CommEvent)
+}
+
+/// A comm message from the worker to the front end (Jupyter `comm_open`, `comm_msg`, `comm_close`).
+public enum CommEvent: Sendable, Hashable {
+    case open(id: String, target: String, data: JSONValue, metadata: JSONValue)
+    case message(id: String, data: JSONValue)
+    case close(id: String, data: JSONValue)
+
+    /// The comm's id.
+    public var id: String {
+        switch self {
+        case .open(let id, _, _, _), .message(let id, _), .close(let id, _): id
+        }
+    }
+}
+
+/// A comm message from the front end for a widget in the worker.
+public enum CommDelivery: Sendable, Hashable {
+    /// `comm_msg`: its `data` (an object; `method` says what it is).
+    case message(id: String, data: JSONValue)
+    /// `comm_close`.
+    case close(id: String)
 }
 
 /// A running cell asks for a line of input (`readLine()` or `input(_:)`).

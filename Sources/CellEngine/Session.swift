@@ -13,7 +13,7 @@ public final class CellSession: @unchecked Sendable {
     public let configuration: EngineConfiguration
     let compiler: CellCompiler
     /// Serialises executions and worker replacement.
-    private let executionLock = Mutex(())
+    let executionLock = Mutex(())
     /// What other threads read or set while a cell runs.
     private struct Shared {
         var worker: WorkerProcess?
@@ -21,15 +21,15 @@ public final class CellSession: @unchecked Sendable {
     }
     private let shared = Mutex(Shared())
     /// The current worker; replaced only under `executionLock`.
-    private var worker: WorkerProcess? {
+    var worker: WorkerProcess? {
         get { shared.withLock { $0.worker } }
         set { shared.withLock { $0.worker = newValue } }
     }
-    private var interruptRequested: Bool {
+    var interruptRequested: Bool {
         get { shared.withLock { $0.interruptRequested } }
         set { shared.withLock { $0.interruptRequested = newValue } }
     }
-    private(set) var history: [CompiledCell] = []
+    var history: [CompiledCell] = []
     private var runtimeTypes: [String: String] = [:]
     private var executionCount = 0
     /// What `%env` set in the worker, set again in every worker that replaces it.
@@ -41,6 +41,11 @@ public final class CellSession: @unchecked Sendable {
     /// Modules loaded into the current worker, so a cell compiled twice to the same key gets a new name.
     private var loadedModules: Set<String> = []
     private var restoreNote: String?
+    /// Every widget comm's last known state (`Widgets/WidgetStateStore.swift`).
+    let widgetStates = WidgetStates()
+    /// The first 16 hex digits of every widget id in this session: ids are this, the cell's execution number
+    /// and the widget's place in the cell, so replayed cells make their widgets under the same ids.
+    let widgetPrefix = (0..<2).map { _ in String(UInt64.random(in: 0x1000_0000_0000_0000 ... .max), radix: 16) }.joined().prefix(16)
 
     /// Starts a worker process for the session.
     public init(configuration: EngineConfiguration) throws {
@@ -75,7 +80,7 @@ public final class CellSession: @unchecked Sendable {
         executionLock.withLock { _ in
             executionCount += 1
             interruptRequested = false
-            let request = MagicRequest(code: code, options: options, onEvent: onEvent, onInput: onInput)
+            let request = MagicRequest(code: code, options: options, onEvent: widgetStates.recording(onEvent), onInput: onInput)
             return runMagicsOrCell(request)
         }
     }
@@ -149,8 +154,8 @@ public final class CellSession: @unchecked Sendable {
         }
         let runStarted = clock.now
         let run = runCell(
-            library: output.library, moduleName: output.moduleName, timeout: options.timeout, onEvent: onEvent,
-            onInput: mode.exchange.map { $0.answer } ?? onInput, timed: mode.timed)
+            .cell(library: output.library, moduleName: output.moduleName, execution: executionCount, timed: mode.timed),
+            timeout: options.timeout, onEvent: onEvent, onInput: mode.exchange.map { $0.answer } ?? onInput)
         ranFor = clock.now - runStarted
         return conclude(
             run, output: output, analysis: analysis, ranFor: ranFor, timeout: options.timeout, keep: mode.keep,
@@ -314,7 +319,7 @@ public final class CellSession: @unchecked Sendable {
 
     // MARK: Running
 
-    private enum RunOutcome {
+    enum RunOutcome {
         case finished(DisplayOutput?, [String: String])
         case threw(String, String)
         /// The cell called `exit` with a non-zero status; the worker lives on.
@@ -344,14 +349,30 @@ public final class CellSession: @unchecked Sendable {
     ///   `closedChannelGrace`).
     /// - *killed*: after `kill()` the reader reaps the worker and posts `.exited`, so the loop ends.
     /// Every wait on the mailbox is at most 250 ms, and the interrupt flag is checked between waits.
-    private func runCell(
-        library: String, moduleName: String, timeout: Duration?, onEvent: (@Sendable (CellEvent) -> Void)?,
-        onInput: (@Sendable (InputRequest) -> String?)?, timed: Bool = false
+    /// What the worker is asked to run: a cell's library, or a comm message for a widget.
+    enum WorkerJob {
+        case cell(library: String, moduleName: String, execution: Int, timed: Bool)
+        case comm(json: String)
+    }
+
+    func runCell(
+        _ job: WorkerJob, timeout: Duration?, onEvent: (@Sendable (CellEvent) -> Void)?,
+        onInput: (@Sendable (InputRequest) -> String?)?
     ) -> RunOutcome {
         guard let worker else { return .died(0, "") }
-        loadedModules.insert(moduleName)
-        let runNumber = worker.run(entry: "\(moduleName)_main", library: library, timed: timed)
-        var run = CellRun(moduleName: moduleName, runNumber: runNumber, timeout: timeout, onEvent: onEvent)
+        let runNumber: Int
+        var run: CellRun
+        switch job {
+        case .cell(let library, let moduleName, let execution, let timed):
+            loadedModules.insert(moduleName)
+            worker.send("cell \(execution) \(widgetPrefix)")
+            runNumber = worker.run(entry: "\(moduleName)_main", library: library, timed: timed)
+            run = CellRun(moduleName: moduleName, runNumber: runNumber, timeout: timeout, onEvent: onEvent)
+        case .comm(let json):
+            runNumber = worker.deliver(json)
+            run = CellRun(moduleName: "", runNumber: runNumber, timeout: timeout, onEvent: onEvent)
+            run.isComm = true
+        }
         while true {
             if run.killedBecause == nil, let reason = run.reasonToStop(interrupted: interruptRequested) {
                 run.killedBecause = reason
@@ -375,6 +396,8 @@ public final class CellSession: @unchecked Sendable {
         var statusDoneAt: ContinuousClock.Instant?
         /// Why the worker was killed, once it was; the run then only waits for its exit.
         var killedBecause: RunOutcome?
+        /// A comm message's run: an error its callbacks threw comes with a `finished` end.
+        var isComm = false
         var decoders = [StreamName.stdout: StreamingUTF8Decoder(), .stderr: StreamingUTF8Decoder()]
         var stderrFilter: StderrFilter
         var result: DisplayOutput?
@@ -460,13 +483,24 @@ public final class CellSession: @unchecked Sendable {
                 types.merge(reported) { _, newer in newer }
             case .thrown(let type, let description):
                 thrown = (type, description)
+            case .commOpen(let id, let target, let data, let metadata):
+                flushText()
+                onEvent?(.comm(.open(id: id, target: target, data: data, metadata: metadata)))
+            case .commMessage(let id, let data):
+                flushText()
+                onEvent?(.comm(.message(id: id, data: data)))
+            case .commClose(let id, let data):
+                flushText()
+                onEvent?(.comm(.close(id: id, data: data)))
             case .input(let prompt, let password):
                 flushText()
                 worker.sendInput(onInput?(InputRequest(prompt: prompt, password: password)))
             case .done(_, let end):
                 flushText()
                 switch end {
-                case .finished: return .finished(result, types)
+                case .finished:
+                if isComm, let thrown { return .threw(thrown.type, thrown.description) }
+                return .finished(result, types)
                 case .exited(let status): return .exited(status)
                 case .notLoaded, .abandoned:
                     if let thrown { return .threw(thrown.type, thrown.description) }
@@ -540,7 +574,7 @@ public final class CellSession: @unchecked Sendable {
         old?.kill()
     }
 
-    private func ensureWorker() throws {
+    func ensureWorker() throws {
         if worker == nil || worker?.hasExited == true {
             stopWorker()
             try startWorker()
@@ -553,7 +587,12 @@ public final class CellSession: @unchecked Sendable {
     /// (their compiling is never repeated). When the new worker is lost during the replay for a reason
     /// outside the cells (killed from outside), the replay starts over once in another worker; a cell that
     /// fails again ends it, and the cells from that one on are dropped, with a note saying which.
-    private func restoreAfterLoss() {
+    func restoreAfterLoss() {
+        restoreCells()
+        restoreWidgetValues()
+    }
+
+    private func restoreCells() {
         var retryAfterKill = true
         var startFailures = 0
         var notes: [String] = []
@@ -574,8 +613,8 @@ public final class CellSession: @unchecked Sendable {
             var timedOut = false
             for (index, cell) in history.enumerated() {
                 let outcome = runCell(
-                    library: cell.library, moduleName: cell.moduleName, timeout: Self.replayLimit(cell), onEvent: nil,
-                    onInput: nil)
+                    .cell(library: cell.library, moduleName: cell.moduleName, execution: cell.executionIndex, timed: false),
+                    timeout: Self.replayLimit(cell), onEvent: nil, onInput: nil)
                 if case .finished = outcome { continue }
                 failedAt = index
                 if case .died(let status, _) = outcome, status & 0x7f == SIGKILL { workerKilled = true }
@@ -615,7 +654,7 @@ public final class CellSession: @unchecked Sendable {
         return "exit status \((status >> 8) & 0xff)"
     }
 
-    private func restoredSentence(_ count: Int) -> String {
+    func restoredSentence(_ count: Int) -> String {
         count == 0
             ? "The worker was restarted."
             : "The worker was restarted and the \(count) earlier successful cell\(count == 1 ? "" : "s") run again (output hidden), so their state is back."
@@ -646,7 +685,7 @@ public final class CellSession: @unchecked Sendable {
         return CellFailure(kind: .compileError, name: "CompileError", message: message, traceback: traceback)
     }
 
-    private func crashFailure(status: Int32, stderrTail: String, library: String, moduleName: String) -> CellFailure {
+    func crashFailure(status: Int32, stderrTail: String, library: String, moduleName: String) -> CellFailure {
         let signal = status & 0x7f
         // Where in the cells it happened (CrashReport.swift).
         let place = CrashPlace(

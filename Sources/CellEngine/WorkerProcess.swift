@@ -141,6 +141,13 @@ final class WorkerProcess: @unchecked Sendable {
         return runsSent
     }
 
+    /// Sends a comm message for a widget (compact JSON, one line); returns the run's number, as `run` does.
+    func deliver(_ json: String) -> Int {
+        runsSent += 1
+        send("comm \(json)")
+        return runsSent
+    }
+
     /// Sends one command line.
     func send(_ command: String) {
         writeAll(Array((command + "\n").utf8))

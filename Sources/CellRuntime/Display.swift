@@ -21,6 +21,8 @@ public func updateDisplay<Value>(_ value: Value, id: String) {
 /// - Parameter wait: when `true`, the front end clears only when the next output arrives, which avoids
 ///   flicker in animations.
 public func clearOutput(wait: Bool = false) {
+    // Inside `Output.capture`, the capture's outputs so far.
+    if Output.takeDisplay(MIMEBundle(plainText: ""), clear: true) { return }
     if Channel.isConnected {
         Channel.send(.clear(wait: wait))
     }
@@ -55,6 +57,8 @@ public func plainText<Value>(of value: Value) -> String {
 
 func emitDisplay<Value>(_ value: Value, id: String?, update: Bool) {
     let bundle = mimeBundle(of: value)
+    // Inside `Output.capture` (an `interact` body), a display goes into the output widget.
+    if Output.takeDisplay(bundle) { return }
     guard Channel.isConnected else {
         print(bundle.plainText)
         return

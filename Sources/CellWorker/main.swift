@@ -7,6 +7,8 @@
 //   fd 3  a pipe of commands from the engine, one per line:
 //           run <entry-symbol> <path-to-library>
 //           time <entry-symbol> <path-to-library>   (as `run`, then `%time`'s report on fd 1)
+//           cell <execution number> <widget id prefix>   (before a run: the context of the widgets it makes)
+//           comm <JSON>   (a message from the front end for a widget; acknowledged and ended like a run)
 //           exit
 //         and, while a cell waits for input, the replies to its input requests.
 //   fd 4  a pipe to the engine that carries a copy of each `done` record, one per line. It is out of the
@@ -126,6 +128,8 @@ typealias ReportError = @convention(c) (UnsafeRawPointer?) -> Void
 typealias ReadLine = @convention(c) () -> UnsafeMutablePointer<CChar>?
 typealias RunJob = @convention(c) () -> Void
 typealias ReportTiming = @convention(c) (Double, Double, Double) -> Void
+typealias BeginCell = @convention(c) (Int, UnsafePointer<CChar>) -> Void
+typealias ReceiveComm = @convention(c) (UnsafePointer<CChar>) -> Void
 typealias MainExecutor = @convention(c) (UnsafeMutablePointer<UnsafeMutableRawPointer?>, UnsafeMutablePointer<UInt>) -> Void
 let sendEvent = loadSymbol(support, "swift_inference_send_event", as: SendEvent.self)
 let reportError = loadSymbol(support, "swift_inference_report_thrown_error", as: ReportError.self)
@@ -133,6 +137,11 @@ let readInputLine = loadSymbol(support, "swift_inference_read_input_line", as: R
 let runMainJob = loadSymbol(support, "swift_inference_run_main_job", as: RunJob.self)
 let mainExecutor = loadSymbol(support, "swift_inference_main_executor", as: MainExecutor.self)
 let reportTiming = loadSymbol(support, "swift_inference_report_timing", as: ReportTiming.self)
+let beginCell = loadSymbol(support, "swift_inference_begin_cell", as: BeginCell.self)
+let receiveComm = loadSymbol(support, "swift_inference_comm_receive", as: ReceiveComm.self)
+guard let commDispatch = dlsym(support, "swift_inference_comm_dispatch") else {
+    fail("the support library has no symbol swift_inference_comm_dispatch")
+}
 cw_install_hooks(reportError, readInputLine)
 _ = cw_register_support_library(unsafeBitCast(sendEvent, to: UnsafeRawPointer.self), CommandLine.arguments[1])
 var executorIdentity: UnsafeMutableRawPointer?
@@ -172,6 +181,22 @@ while let command = readCommand() {
             reportTiming(spent.wall, spent.user, spent.system)
             fflush(nil)
         }
+        switch Int(outcome) {
+        case Int(CW_CELL_FINISHED): finish(.finished)
+        case Int(CW_CELL_EXITED): finish(.exited(status: exitStatus))
+        default: finish(.abandoned)
+        }
+    case "cell" where parts.count >= 2:
+        beginCell(Int(parts[1]) ?? 0, parts.count == 3 ? parts[2] : "")
+    case "comm" where parts.count >= 2:
+        // Runs like a cell (its own big-stack thread, thrown errors and exits caught), so a trap in a
+        // widget's callback is reported the way a cell's is.
+        runCount += 1
+        send(.started)
+        receiveComm(String(command.dropFirst("comm ".count)))
+        var exitStatus: Int32 = 0
+        let outcome = cw_run_cell(unsafeBitCast(commDispatch, to: cw_cell_entry.self), 512 << 20, &exitStatus)
+        fflush(nil)
         switch Int(outcome) {
         case Int(CW_CELL_FINISHED): finish(.finished)
         case Int(CW_CELL_EXITED): finish(.exited(status: exitStatus))

@@ -101,7 +101,7 @@ public final class JupyterKernel: @unchecked Sendable {
             AssistHandler(session: session),
             HistoryHandler(session: session),
             InfoHandler(swiftVersion: swiftVersion, connection: connection),
-            CommHandler(),
+            CommHandler(session: session),
             ControlHandler(interrupt: { [unowned self] in self.interrupt() }),
         ])
     }

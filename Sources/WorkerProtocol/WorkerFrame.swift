@@ -28,6 +28,12 @@ public enum WorkerFrame: Sendable, Hashable {
     case input(prompt: String, password: Bool)
     /// The `run`-th cell this worker took has ended (also written, one per line, on the status pipe).
     case done(run: Int, end: CellEnd)
+    /// A widget opened a comm to the front end (Jupyter `comm_open`): its id, target, data and metadata.
+    case commOpen(id: String, target: String, data: JSONValue, metadata: JSONValue)
+    /// A message on an open comm (Jupyter `comm_msg`), e.g. a widget's state `update`.
+    case commMessage(id: String, data: JSONValue)
+    /// The worker closed a comm (Jupyter `comm_close`).
+    case commClose(id: String, data: JSONValue)
 
     /// How a cell's run ended, as the worker saw it.
     public enum CellEnd: Sendable, Hashable {
@@ -67,6 +73,9 @@ extension WorkerFrame {
         case .thrown: "thrown"
         case .input: "input"
         case .done: "done"
+        case .commOpen: "comm_open"
+        case .commMessage: "comm_msg"
+        case .commClose: "comm_close"
         }
     }
 
@@ -96,6 +105,14 @@ extension WorkerFrame {
             members["ok"] = .bool(end == .finished)
             if case .exited(let status) = end { members["exit"] = .number(Double(status)) }
             if end == .notLoaded { members["load"] = true }
+        case .commOpen(let id, let target, let data, let metadata):
+            members["id"] = .string(id)
+            members["target"] = .string(target)
+            members["data"] = data
+            members["metadata"] = metadata
+        case .commMessage(let id, let data), .commClose(let id, let data):
+            members["id"] = .string(id)
+            members["data"] = data
         }
         return .object(members)
     }
@@ -155,6 +172,12 @@ extension WorkerFrame {
             } else {
                 self = .done(run: run, end: .abandoned)
             }
+        case "comm_open":
+            self = .commOpen(
+                id: try members.string("id"), target: try members.string("target"), data: try members.object("data"),
+                metadata: try members.object("metadata"))
+        case "comm_msg": self = .commMessage(id: try members.string("id"), data: try members.object("data"))
+        case "comm_close": self = .commClose(id: try members.string("id"), data: try members.object("data"))
         default:
             throw WorkerFrameError("unknown worker frame type '\(tag)'")
         }
@@ -196,6 +219,13 @@ extension WorkerFrame {
             let found = try value(key)
             guard let number = found.intValue else { throw wrongType(key, "an integer", found) }
             return number
+        }
+
+        /// A member that must be a JSON object, returned as it is.
+        func object(_ key: String) throws(WorkerFrameError) -> JSONValue {
+            let found = try value(key)
+            guard case .object = found else { throw wrongType(key, "an object", found) }
+            return found
         }
 
         func stringMap(_ key: String) throws(WorkerFrameError) -> [String: String] {

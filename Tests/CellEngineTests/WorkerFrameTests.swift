@@ -26,6 +26,11 @@ import WorkerProtocol
         .done(run: 12, end: .exited(status: -1)),
         .done(run: 2, end: .notLoaded),
         .done(run: 3, end: .abandoned),
+        .commOpen(
+            id: "0123456789abcdef0000000100000002", target: "jupyter.widget",
+            data: ["state": ["value": 0.5, "_model_name": "FloatSliderModel"], "buffer_paths": []], metadata: ["version": "2.1.0"]),
+        .commMessage(id: "c1", data: ["method": "update", "state": ["outputs": [["output_type": "stream", "text": "a\nb"]]]]),
+        .commClose(id: "c1", data: [:]),
     ]
 
     @Test(arguments: everyCase)
@@ -58,6 +63,10 @@ import WorkerProtocol
         (#"{"t":"result","data":{"text/plain":1}}"#, "member 'data' of a 'result' worker frame: the value of 'text/plain' must be a string, not an integer"),
         (#"{"t":"display","data":{},"id":7}"#, "member 'id' of a 'display' worker frame must be a string, not an integer"),
         (#"{"t":"displya","data":{}}"#, "unknown worker frame type 'displya'"),
+        (#"{"t":"comm_msg","data":{}}"#, "member 'id' of a 'comm_msg' worker frame is missing"),
+        (#"{"t":"comm_msg","id":"c","data":[1]}"#, "member 'data' of a 'comm_msg' worker frame must be an object, not an array"),
+        (#"{"t":"comm_open","id":"c","target":"jupyter.widget","data":{}}"#, "member 'metadata' of a 'comm_open' worker frame is missing"),
+        (#"{"t":"comm_close","id":3,"data":{}}"#, "member 'id' of a 'comm_close' worker frame must be a string, not an integer"),
         (#"{"data":{}}"#, "a worker frame has no member 't' naming its type"),
         (#"{"t":3}"#, "member 't' of a worker frame must be a string, not an integer"),
         (#"["t","ready"]"#, "a worker frame must be a JSON object, not an array"),

@@ -167,6 +167,10 @@ def execution_pool():
 def runner(engine_cache, tmp_path_factory, execution_pool, request) -> Executions:
     """`swift-inference execute` of a notebook, once per session: `runner(path)` waits for that run."""
     binary = find_swift_inference()
+    # The base temporary folder is made here, on the main thread: made lazily by the first `mktemp`, it raced
+    # between a prefetching pool thread and a fixture on the main thread (FileExistsError, "not a normalized
+    # and relative path"). `mktemp` itself is safe from several threads once the base exists.
+    tmp_path_factory.getbasetemp()
     runs = Executions("runner", lambda path, out: [
         str(binary), "execute", str(path), "-o", str(out), "--summary", str(out / "s.json"),
         "--cache-dir", str(engine_cache), "--cell-timeout", str(CELL_TIMEOUT)], REPO, tmp_path_factory.mktemp,
@@ -178,6 +182,7 @@ def runner(engine_cache, tmp_path_factory, execution_pool, request) -> Execution
 @pytest.fixture(scope="session")
 def nbconvert(engine_cache, tmp_path_factory, execution_pool, request) -> Executions:
     """`jupyter nbconvert --execute` of a notebook with the installed kernelspec, once per session."""
+    tmp_path_factory.getbasetemp()  # on the main thread, before the pool's threads need it (see `runner`)
     runs = Executions("nbconvert", lambda path, out: [
         "jupyter", "nbconvert", "--to", "notebook", "--execute", f"--ExecutePreprocessor.timeout={CELL_TIMEOUT}",
         "--output-dir", str(out), str(path)], REPO, tmp_path_factory.mktemp, execution_pool)

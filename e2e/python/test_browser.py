@@ -17,6 +17,11 @@ JupyterLab renders an image/svg+xml output as an <img> holding the SVG as a data
 data-mime-type is image/svg+xml; the test also requires each <img> to have decoded (naturalWidth > 0), which
 fails for an SVG the browser cannot parse.
 
+After the run, the KL lecture's interactive cell is driven like a student would: its "q mean μ" slider (an
+ipywidgets 8 FloatSlider rendered by jupyterlab_widgets) is moved with the arrow keys, 20 times, and each move
+must replace the figure in the widget's output (a new SVG, whose title gives the divergences for the new q).
+The median time from the key press to the new figure on the page is printed (the issue's latency target).
+
 A missing chromium is a failure with instructions, never a skip.
 """
 from __future__ import annotations
@@ -207,6 +212,58 @@ PAGE_STATE_JS = """async () => {
 }"""
 
 
+WIDGET_SLIDER_LABEL = "q mean μ"   # the KL lecture's interactive cell
+SLIDER_MOVES = 20
+
+WIDGET_FIGURE_JS = """(label) => {
+  const sliders = Array.from(document.querySelectorAll('.jp-NotebookPanel .widget-slider'))
+    .filter(s => (s.querySelector('.widget-label') || {textContent: ''}).textContent.trim() === label);
+  if (sliders.length !== 1) {
+    const cells = Array.from(document.querySelectorAll('.jp-NotebookPanel .jp-CodeCell'))
+      .filter(c => (c.querySelector('.jp-InputArea') || {textContent: ''}).textContent.includes(label));
+    const outputs = cells.flatMap(c => Array.from(c.querySelectorAll('.jp-OutputArea-output')))
+      .map(o => `${o.dataset.mimeType}: ${o.textContent.slice(0, 300)}`);
+    return {error: `${sliders.length} sliders labelled ${label}; the cell's outputs: ${JSON.stringify(outputs)}`};
+  }
+  const box = sliders[0].closest('.widget-vbox');
+  const image = box && box.querySelector('.widget-output .jp-OutputArea-output[data-mime-type="image/svg+xml"] img');
+  const readout = sliders[0].querySelector('.widget-readout');
+  return {src: image ? image.getAttribute('src') : null, readout: readout ? readout.textContent.trim() : null,
+          width: image ? image.getBoundingClientRect().width : 0};
+}"""
+
+
+def move_widget_slider(page) -> list[float]:
+    """Moves the KL cell's mean slider one step at a time; each move must replace the figure. Returns the
+    seconds from each key press to the new figure on the page."""
+    first = page.evaluate(WIDGET_FIGURE_JS, WIDGET_SLIDER_LABEL)
+    assert "error" not in first, first["error"]
+    assert first["src"], f"the widget's output shows no SVG figure: {first}"
+    assert first["readout"] == "0.00", first
+    handle = page.locator(".jp-NotebookPanel .widget-slider", has_text=WIDGET_SLIDER_LABEL).locator(".noUi-handle")
+    handle.scroll_into_view_if_needed()
+    handle.focus()
+    latencies = []
+    previous = first["src"]
+    for move in range(1, SLIDER_MOVES + 1):
+        started = time.monotonic()
+        page.keyboard.press("ArrowRight")
+        page.wait_for_function(
+            """([label, before]) => {
+                const sliders = Array.from(document.querySelectorAll('.jp-NotebookPanel .widget-slider'))
+                  .filter(s => (s.querySelector('.widget-label') || {textContent: ''}).textContent.trim() === label);
+                const image = sliders[0].closest('.widget-vbox')
+                  .querySelector('.widget-output .jp-OutputArea-output[data-mime-type="image/svg+xml"] img');
+                return !!image && image.getAttribute('src') !== before && image.complete && image.naturalWidth > 0;
+            }""", arg=[WIDGET_SLIDER_LABEL, previous], timeout=30_000, polling="raf")
+        latencies.append(time.monotonic() - started)
+        now = page.evaluate(WIDGET_FIGURE_JS, WIDGET_SLIDER_LABEL)
+        assert now["readout"] == f"{0.1 * move:.2f}", (move, now["readout"])
+        assert now["width"] > 0, now
+        previous = now["src"]
+    return latencies
+
+
 def full_page_screenshot(page, path: Path) -> None:
     """The notebook scrolls inside JupyterLab's fixed layout: make the viewport as tall as the notebook
     (up to 32,000 px; Chromium captures that in one piece) so that a full-page screenshot shows every cell."""
@@ -241,6 +298,8 @@ def test_run_all_cells_in_jupyterlab_renders_figures(jupyterlab, expected):
         browser = playwright.chromium.launch(executable_path=executable, headless=True)
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            console: list[str] = []   # the page's console, shown when the widget check fails
+            page.on("console", lambda message: console.append(f"{message.type}: {message.text}"[:500]))
             page.goto(url, timeout=120_000)
             page.wait_for_selector(".jp-NotebookPanel .jp-Notebook .jp-Cell", timeout=120_000)
             if page.locator(".jp-Dialog").count():
@@ -274,11 +333,21 @@ def test_run_all_cells_in_jupyterlab_renders_figures(jupyterlab, expected):
 
             state = page.evaluate(PAGE_STATE_JS)
             full_page_screenshot(page, screenshot)
+            assert WIDGET_SLIDER_LABEL in NOTEBOOK.read_text(), (
+                f"{NOTEBOOK.name} has no slider labelled {WIDGET_SLIDER_LABEL!r} for the widget check")
+            try:
+                latencies = move_widget_slider(page)
+            except AssertionError as failure:
+                raise AssertionError(f"{failure}\nbrowser console:\n" + "\n".join(console[-40:])) from None
+            page.screenshot(path=str(ARTIFACTS / f"{NOTEBOOK.stem}-widget.png"))
         finally:
             browser.close()
 
     print(f"{NOTEBOOK.name}: Run All Cells took {seconds:.1f} s; {len(state['figures'])} figures; "
           f"screenshot {screenshot}")
+    ordered = sorted(latencies)
+    print(f"{NOTEBOOK.name}: slider move → new figure in the browser, p50 {1000 * ordered[len(ordered) // 2]:.0f} ms "
+          f"over {len(ordered)} moves (max {1000 * ordered[-1]:.0f} ms)")
     assert state["kernel"] == DISPLAY_NAME, f"kernel shown: {state['kernel']!r}"
     assert not state["stderr"], f"{NOTEBOOK.name} shows error output in the browser:\n" + "\n---\n".join(state["stderr"])
     unnumbered = [p for p in state["prompts"] if not (p.startswith("[") and p[1:-2].isdigit())]

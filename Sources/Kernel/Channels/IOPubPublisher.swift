@@ -27,8 +27,18 @@ final class IOPubPublisher: @unchecked Sendable {
     }
 
     /// Queues a message of `type` whose parent is `parent`.
+    ///
+    /// A comm message (`comm_open`, `comm_msg`, `comm_close`) carries its metadata in the message's own
+    /// `metadata`, where the Jupyter messaging spec puts it and the widget manager reads the widget protocol
+    /// version: a content member `metadata` of such a message is moved there.
     func publish(_ type: String, _ content: JSONValue, parent: JupyterMessage?) {
-        var message = factory.message(type, content: content, parent: parent, identities: [])
+        var body = content
+        var metadata: JSONValue = [:]
+        if type.hasPrefix("comm_"), case .object(var members) = content, let moved = members.removeValue(forKey: "metadata") {
+            metadata = moved
+            body = .object(members)
+        }
+        var message = factory.message(type, content: body, parent: parent, metadata: metadata, identities: [])
         message.identities = [Array("kernel.\(factory.session).\(type)".utf8)]
         queue.withLock { $0.append(message) }
         wake.signal()

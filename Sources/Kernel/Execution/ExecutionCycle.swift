@@ -105,12 +105,33 @@ public struct ExecutionCycle: Sendable {
             return .publish("update_display_data", bundle(output, count: nil))
         case .clearOutput(let wait):
             return .publish("clear_output", ["wait": .bool(wait)])
+        case .comm(.open(let id, let target, let data, let metadata)):
+            return .publish(
+                "comm_open", ["comm_id": .string(id), "target_name": .string(target), "data": data, "metadata": metadata])
+        case .comm(.message(let id, let data)):
+            return .publish("comm_msg", ["comm_id": .string(id), "data": data])
+        case .comm(.close(let id, let data)):
+            return .publish("comm_close", ["comm_id": .string(id), "data": data])
         }
+    }
+
+    /// A MIME bundle as Jupyter sends it: JSON types (`application/json`, `…+json`, such as a widget's
+    /// view) as JSON, the rest as text.
+    static func jupyterData(_ data: [String: String]) -> [String: JSONValue] {
+        var out: [String: JSONValue] = [:]
+        for (mime, content) in data {
+            if mime == "application/json" || mime.hasSuffix("+json"), let parsed = try? JSONValue(parsing: Array(content.utf8)) {
+                out[mime] = parsed
+            } else {
+                out[mime] = .string(content)
+            }
+        }
+        return out
     }
 
     static func bundle(_ output: DisplayOutput, count: Int?) -> JSONValue {
         var content: JSONValue = [
-            "data": .object(output.data.mapValues(JSONValue.string)),
+            "data": .object(jupyterData(output.data)),
             "metadata": .object(output.metadata),
             "transient": output.displayID.map { ["display_id": .string($0)] } ?? [:],
         ]

@@ -58,7 +58,7 @@ public final class ProgressReporter: Sendable {
         switch event {
         case .stream(_, let chunk): text = chunk
         case .display(let output), .updateDisplay(let output): text = output.data["text/plain"] ?? ""
-        case .clearOutput: return
+        case .clearOutput, .comm: return
         }
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         if lines.last == "" { lines.removeLast() }

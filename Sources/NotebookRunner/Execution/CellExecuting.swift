@@ -1,3 +1,4 @@
+import NotebookJSON
 import CellEngine
 
 /// What the runner needs from an engine: run a cell, stop it, stop for good.
@@ -17,9 +18,19 @@ public protocol CellExecuting: AnyObject, Sendable {
 
     /// Stops the worker; the engine is not used afterwards.
     func shutdown()
+
+    /// The widgets' state for the notebook's metadata (`application/vnd.jupyter.widget-state+json`), `nil`
+    /// when no widget is open.
+    var widgetMetadata: JSONValue? { get }
 }
 
-extension CellSession: CellExecuting {}
+extension CellExecuting {
+    public var widgetMetadata: JSONValue? { nil }
+}
+
+extension CellSession: CellExecuting {
+    public var widgetMetadata: JSONValue? { widgetStore.notebookMetadata }
+}
 
 /// Makes a fresh engine for one notebook, whose cells run in the given folder (the notebook's own, as a
 /// Jupyter front end would start the kernel there), so a notebook reads `../data/x.csv` the same way in

@@ -83,6 +83,8 @@ public struct NotebookExecutor: Sendable {
             records.append(record)
             observer.cellFinished(record, codeIndices.count)
         }
+        // The widgets' last state, where nbconvert puts it, so JupyterLab and nbviewer show the widgets.
+        notebook.metadata["widgets"] = engine.widgetMetadata
         return NotebookRun(notebook: notebook, outcome: outcome, cells: records, duration: clock.now - start)
     }
 
@@ -256,6 +258,9 @@ struct DisplayIndex {
                 notebook.cells[location.cell].outputs[location.output] =
                     .displayData(data: output.notebookData, metadata: output.metadata)
             }
+        case .comm:
+            // Widgets' comms: their state goes into the notebook's metadata at the end of the run.
+            break
         case .clearOutput(let wait):
             if wait {
                 pendingClear.insert(cell)
