@@ -246,7 +246,11 @@ def move_widget_slider(page) -> list[float]:
     latencies = []
     previous = first["src"]
     for move in range(1, SLIDER_MOVES + 1):
-        started = time.monotonic()
+        # Timed in the page (the key's keydown to the first animation frame showing the new, decoded figure),
+        # so Playwright's own round trips to the browser are not counted.
+        page.evaluate("""() => { window.__moveStart = null; window.__moveEnd = null;
+            document.addEventListener('keydown', () => { window.__moveStart = performance.now(); },
+                                      {capture: true, once: true}); }""")
         page.keyboard.press("ArrowRight")
         page.wait_for_function(
             """([label, before]) => {
@@ -254,9 +258,13 @@ def move_widget_slider(page) -> list[float]:
                   .filter(s => (s.querySelector('.widget-label') || {textContent: ''}).textContent.trim() === label);
                 const image = sliders[0].closest('.widget-vbox')
                   .querySelector('.widget-output .jp-OutputArea-output[data-mime-type="image/svg+xml"] img');
-                return !!image && image.getAttribute('src') !== before && image.complete && image.naturalWidth > 0;
+                const shown = !!image && image.getAttribute('src') !== before && image.complete && image.naturalWidth > 0;
+                if (shown && window.__moveEnd === null) window.__moveEnd = performance.now();
+                return shown;
             }""", arg=[WIDGET_SLIDER_LABEL, previous], timeout=30_000, polling="raf")
-        latencies.append(time.monotonic() - started)
+        start, end = page.evaluate("() => [window.__moveStart, window.__moveEnd]")
+        assert start is not None and end is not None and end >= start, (move, start, end)
+        latencies.append((end - start) / 1000)
         now = page.evaluate(WIDGET_FIGURE_JS, WIDGET_SLIDER_LABEL)
         assert now["readout"] == f"{0.1 * move:.2f}", (move, now["readout"])
         assert now["width"] > 0, now
