@@ -149,7 +149,7 @@ import Testing
     @Test func aFolderWithQuotesAndBlanksInItsNameInstalls() throws {
         let session = try Self.fixtures.session()
         let path = Self.fixtures.path("Odd \"dir\" it's")
-        let (result, output) = session.run("%install .package(path: \(SwiftLiteral.string(path))) Odd")
+        let (result, output) = session.run("%install .package(path: \(SwiftSourceText.stringLiteral(path))) Odd")
         #expect(throws: Never.self, "\(output.stdout)") { try result.get() }
         #expect(session.value("import Odd\nodd * 14") == "42")
     }

@@ -43,7 +43,7 @@ import Testing
         // What the manifest says reads back as the same path.
         let again = try PackageRequest(parsing: request.source.manifestText + " P")
         #expect(again.source == .path(odd))
-        #expect(SwiftLiteral.string("a\nb\u{1}") == #""a\nb\u{1}""#)
+        #expect(SwiftSourceText.stringLiteral("a\nb\u{1}") == #""a\nb\u{1}""#)
     }
 
     @Test func badArgumentsAreUsageErrorsThatSayWhy() {

@@ -55,8 +55,8 @@ enum PackageSource: Equatable, Sendable {
     /// The dependency as a manifest writes it: `.package(path: "/p")`, `.package(url: "…", from: "1.2.0")`.
     var manifestText: String {
         switch self {
-        case .path(let path): return ".package(path: \(SwiftLiteral.string(path)))"
-        case .url(let url, let requirement): return ".package(url: \(SwiftLiteral.string(url)), \(requirement.manifestText))"
+        case .path(let path): return ".package(path: \(SwiftSourceText.stringLiteral(path)))"
+        case .url(let url, let requirement): return ".package(url: \(SwiftSourceText.stringLiteral(url)), \(requirement.manifestText))"
         }
     }
 
@@ -88,40 +88,17 @@ enum VersionRequirement: Equatable, Sendable {
 
     var manifestText: String {
         switch self {
-        case .upToNextMajor(let version): return "from: \(SwiftLiteral.string(version))"
-        case .upToNextMinor(let version): return ".upToNextMinor(from: \(SwiftLiteral.string(version)))"
-        case .exact(let version): return "exact: \(SwiftLiteral.string(version))"
-        case .range(let low, let high): return "\(SwiftLiteral.string(low))..<\(SwiftLiteral.string(high))"
-        case .closedRange(let low, let high): return "\(SwiftLiteral.string(low))...\(SwiftLiteral.string(high))"
-        case .branch(let name): return "branch: \(SwiftLiteral.string(name))"
-        case .revision(let hash): return "revision: \(SwiftLiteral.string(hash))"
+        case .upToNextMajor(let version): return "from: \(SwiftSourceText.stringLiteral(version))"
+        case .upToNextMinor(let version): return ".upToNextMinor(from: \(SwiftSourceText.stringLiteral(version)))"
+        case .exact(let version): return "exact: \(SwiftSourceText.stringLiteral(version))"
+        case .range(let low, let high): return "\(SwiftSourceText.stringLiteral(low))..<\(SwiftSourceText.stringLiteral(high))"
+        case .closedRange(let low, let high): return "\(SwiftSourceText.stringLiteral(low))...\(SwiftSourceText.stringLiteral(high))"
+        case .branch(let name): return "branch: \(SwiftSourceText.stringLiteral(name))"
+        case .revision(let hash): return "revision: \(SwiftSourceText.stringLiteral(hash))"
         }
     }
 }
 
-/// Swift source text for values the engine writes into generated code.
-enum SwiftLiteral {
-    /// A string literal that reads back as `text`: quotes, backslashes and control characters escaped.
-    static func string(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7f {
-                    out += "\\u{\(String(scalar.value, radix: 16))}"
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
-    }
-}
 
 /// A small reader for the `.package(…)` expression: labels, string literals and the few operators a
 /// dependency uses. Anything else is an error that says where and what was expected.

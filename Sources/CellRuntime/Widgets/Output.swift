@@ -87,38 +87,30 @@ public final class Output: Widget, @unchecked Sendable {
     override var summary: String { "outputs=\(outputCount)" }
 }
 
-/// Widgets side by side (ipywidgets' `HBox`).
-public final class HBox: Widget, @unchecked Sendable {
+/// Widgets laid out together: what `HBox` and `VBox` share (ipywidgets' `Box`).
+public class Box: Widget, @unchecked Sendable {
     /// The widgets in the box, in order.
     public let children: [Widget]
 
-    public init(_ children: [Widget]) {
+    init(_ children: [Widget], model: String, view: String) {
         self.children = children
-        var state = Widget.domState(model: "HBoxModel", view: "HBoxView")
+        var state = Widget.domState(model: model, view: view)
         state["box_style"] = ""
         state["children"] = .array(children.map(\.reference))
         super.init(state: state)
     }
-
-    public convenience init(_ children: Widget...) { self.init(children) }
 
     override var summary: String { "children=\(children.count)" }
 }
 
-/// Widgets one above the other (ipywidgets' `VBox`).
-public final class VBox: Widget, @unchecked Sendable {
-    /// The widgets in the box, in order.
-    public let children: [Widget]
-
-    public init(_ children: [Widget]) {
-        self.children = children
-        var state = Widget.domState(model: "VBoxModel", view: "VBoxView")
-        state["box_style"] = ""
-        state["children"] = .array(children.map(\.reference))
-        super.init(state: state)
-    }
-
+/// Widgets side by side (ipywidgets' `HBox`).
+public final class HBox: Box, @unchecked Sendable {
+    public init(_ children: [Widget]) { super.init(children, model: "HBoxModel", view: "HBoxView") }
     public convenience init(_ children: Widget...) { self.init(children) }
+}
 
-    override var summary: String { "children=\(children.count)" }
+/// Widgets one above the other (ipywidgets' `VBox`).
+public final class VBox: Box, @unchecked Sendable {
+    public init(_ children: [Widget]) { super.init(children, model: "VBoxModel", view: "VBoxView") }
+    public convenience init(_ children: Widget...) { self.init(children) }
 }

@@ -1,3 +1,5 @@
+import CellEngine
+
 /// A value given on the command line with `-p name value`, as a typed Swift literal.
 ///
 /// Values are typed the way papermill types them, in Swift's spelling: `42` is an `Int`, `0.5` or `1e-3`
@@ -69,7 +71,7 @@ public enum SwiftLiteral: Sendable, Hashable {
         case ("Bool", .bool(let v)):
             return v ? "true" : "false"
         case ("String", _):
-            return SwiftLiteral.stringSource(plainText)
+            return SwiftSourceText.stringLiteral(plainText)
         case ("Int", _), ("Double", _), ("Float", _), ("Bool", _), ("Int64", _), ("Int32", _), ("UInt64", _):
             throw NotebookError(.badParameter, "\(plainText) is not a value of type \(type)")
         default:
@@ -83,7 +85,7 @@ public enum SwiftLiteral: Sendable, Hashable {
         case .int(let v): return String(v)
         case .double(let v): return SwiftLiteral.doubleSource(v)
         case .bool(let v): return v ? "true" : "false"
-        case .string(let s): return SwiftLiteral.stringSource(s)
+        case .string(let s): return SwiftSourceText.stringLiteral(s)
         case .array:
             return (try? swiftSource(as: inferredType)) ?? "[]"
         }
@@ -113,27 +115,6 @@ public enum SwiftLiteral: Sendable, Hashable {
     static func doubleSource(_ v: Double) -> String {
         let text = "\(v)"
         return text.contains(".") || text.contains("e") ? text : text + ".0"
-    }
-
-    static func stringSource(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\\": out += "\\\\"
-            case "\"": out += "\\\""
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "\0": out += "\\0"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7F {
-                    out += "\\u{" + String(scalar.value, radix: 16) + "}"
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
     }
 
     static func parseScalar(_ text: String) -> SwiftLiteral? {
